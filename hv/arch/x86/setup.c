@@ -1,0 +1,50 @@
+/*
+ * start_lares(): the boot CPU's path from the loader handoff to a running
+ * hypervisor. Each step is a call into the subsystem that owns it.
+ */
+#include <lares/bootinfo.h>
+#include <lares/console.h>
+#include <lares/param.h>
+#include <lares/shutdown.h>
+#include <lares/version.h>
+#include <asm/config.h>
+
+static struct boot_info boot_info;
+
+/* Until the final page tables exist, the boot tables map 0-4 GiB in the direct map. */
+static const void *early_phys(u64 pa, size_t len)
+{
+    if (pa + len < pa || pa + len > 0x100000000ULL)
+        return NULL;
+    return (const void *)(DIRECTMAP_BASE + pa);
+}
+
+static void print_boot_info(const struct boot_info *bi)
+{
+    printk("Boot loader: %s (Multiboot %d)\n", bi->loader_name[0] ? bi->loader_name : "unknown",
+           bi->multiboot_version);
+    printk("Command line: %s\n", bi->cmdline);
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        const struct boot_module *m = &bi->modules[i];
+
+        printk("Module %u: %#llx-%#llx (%llu KiB) %s%s%s\n", i, (unsigned long long)m->start,
+               (unsigned long long)m->end, (unsigned long long)(m->end - m->start) >> 10,
+               m->name, m->name[0] && m->args[0] ? " " : "", m->args);
+    }
+}
+
+__noreturn void start_lares(u32 magic, u32 info_pa);
+__noreturn void start_lares(u32 magic, u32 info_pa)
+{
+    console_init_early();
+    printk("\nLares %s - a Xen-compatible hypervisor\n", LARES_VERSION_STRING);
+
+    if (bootinfo_parse(magic, info_pa, early_phys, &boot_info))
+        panic("Unrecognised boot loader handoff (magic %#x, info %#x)\n", magic, info_pa);
+
+    parse_cmdline(boot_info.cmdline);
+    console_apply_params();
+    print_boot_info(&boot_info);
+
+    machine_finish(EXIT_OK);
+}
