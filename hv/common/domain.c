@@ -131,6 +131,7 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     INIT_LIST_HEAD(&d->list);
     d->max_pages = max_pages;
     d->shared_info_gfn = SHARED_INFO_GFN_NONE;
+    d->shutdown_code_hint = SHUTDOWN_CODE_NONE;
     d->pause_count = 1; /* created paused */
     rc = p2m_init(d);
     if (rc)
@@ -169,6 +170,18 @@ fail:
     if (d)
         domain_free(d);
     return NULL;
+}
+
+void domain_destroy_unstarted(struct domain *d)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&domain_list_lock, flags);
+    list_del_init(&d->list);
+    spin_unlock_irqrestore(&domain_list_lock, flags);
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        BUG_ON(sched_remove_vcpu(d->vcpu[i])); /* never ran: cannot be on a CPU */
+    domain_free(d);
 }
 
 bool vcpu_runnable(const struct vcpu *v)
@@ -242,6 +255,8 @@ static void stop(struct domain *d, unsigned reason, bool crashed)
 
 void domain_shutdown(struct domain *d, unsigned reason)
 {
+    if (d->shutdown_code_hint != SHUTDOWN_CODE_NONE)
+        reason = d->shutdown_code_hint;
     stop(d, reason, reason == SHUTDOWN_crash);
 }
 

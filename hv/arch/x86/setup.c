@@ -2,6 +2,7 @@
  * start_lares(): the boot CPU's path from the loader handoff to a running
  * hypervisor. Each step is a call into the subsystem that owns it.
  */
+#include <lares/boot_domains.h>
 #include <lares/bootinfo.h>
 #include <lares/console.h>
 #include <lares/param.h>
@@ -33,6 +34,7 @@ static void print_boot_info(const struct boot_info *bi)
     }
 }
 
+void bringup_init(const struct boot_info *bi);
 __noreturn void start_lares(u32 magic, u32 info_pa);
 __noreturn void start_lares(u32 magic, u32 info_pa)
 {
@@ -45,6 +47,8 @@ __noreturn void start_lares(u32 magic, u32 info_pa)
     parse_cmdline(boot_info.cmdline);
     console_apply_params();
     print_boot_info(&boot_info);
+    bringup_init(&boot_info);
 
+    boot_domains_run(&boot_info); /* returns only if there are none */
     machine_finish(EXIT_OK);
 }

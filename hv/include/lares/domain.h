@@ -25,6 +25,7 @@
 #include <lares/spinlock.h>
 #include <lares/types.h>
 #include <asm/hvm/hvm.h>
+#include <public/hvm/params.h>
 
 #define DOMID_FIRST_BOOT 1      /* 0 is reserved for the control domain */
 #define DOMID_MAX_BOOT   0x7fef /* ids above are Xen's special DOMID_* values */
@@ -93,7 +94,12 @@ struct domain {
     u64 shared_info_gfn;     /* ~0 while not mapped */
 
     /* Guest-visible platform. */
-    u64 hvm_params[64];
+    u64 hvm_params[HVM_NR_PARAMS];
+    unsigned nr_e820;        /* the memory map the domain was built with */
+    struct domain_e820 {
+        u64 addr, size;
+        u32 type;
+    } e820[8];
     u64 ram_end;             /* guest-physical end of low RAM */
 
     struct guest_console console;
@@ -105,9 +111,13 @@ struct domain {
 };
 
 #define SHARED_INFO_GFN_NONE (~0ull)
+#define SHUTDOWN_CODE_NONE   (~0u)
 
 /* Create a paused domain with nr_vcpus vCPUs (all VPF_DOWN). NULL on failure (logged). */
 struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages);
+
+/* Free a domain that never ran (a build failed). */
+void domain_destroy_unstarted(struct domain *d);
 
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
@@ -151,6 +161,9 @@ void domain_free_pages(struct domain *d, void *va, unsigned order);
 /* The same without the limit, for replacing frames the domain already has. */
 void *domain_alloc_pages_unlimited(struct domain *d, unsigned order);
 u64 domain_page_count(const struct domain *d);
+
+/* Write fresh pvclock time into every vcpu_info and the wall clock. */
+void shared_info_update_time(struct domain *d);
 
 /* Reason names for logs: "poweroff", "reboot", ... */
 const char *shutdown_reason_name(unsigned reason);

@@ -4,11 +4,13 @@
  */
 #include <lares/console.h>
 #include <lares/domain.h>
+#include <lares/mm.h>
 #include <lares/sched.h>
 #include <asm/cpu.h>
 #include <asm/hvm/fpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
+#include <public/sched.h>
 
 void hvm_inject_gp(struct vcpu *v)
 {
@@ -33,7 +35,7 @@ static void vcpu_down(struct vcpu *v)
     if (!online) {
         printk("d%u (%s): all vCPUs halted with interrupts off: powering off\n", d->domid,
                d->name);
-        domain_shutdown(d, SHUTDOWN_REASON_POWEROFF);
+        domain_shutdown(d, SHUTDOWN_poweroff);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/hypercall_page.h>
+#include <lares/mm.h>
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
 

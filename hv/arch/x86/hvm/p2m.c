@@ -211,3 +211,17 @@ void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
         return NULL;
     return mfn_to_virt(e.mfn);
 }
+
+void p2m_flush_guest_tlbs(struct domain *d)
+{
+    /* Each vCPU flushes at its next entry; a running one is made to exit first. */
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        hvm_ops->flush_guest_tlb(v);
+        if (v != current_vcpu())
+            vcpu_kick(v);
+    }
+}

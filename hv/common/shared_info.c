@@ -1,0 +1,34 @@
+/*
+ * The shared_info page's time fields. They are valid from the moment the
+ * guest maps the page: system time now, the TSC it corresponds to, and
+ * the TSC-to-nanoseconds scale, in Xen's pvclock format.
+ */
+#include <lares/domain.h>
+#include <lares/time.h>
+#include <asm/cpu.h>
+#include <public/xen.h>
+
+void shared_info_update_time(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+    u32 mul;
+    s8 shift;
+
+    time_tsc_scale(&mul, &shift);
+    for (unsigned i = 0; i < d->max_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++) {
+        struct vcpu_time_info *t = &s->vcpu_info[i].time;
+
+        /* Odd version: an update is in progress (the guest retries). */
+        __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
+        t->tsc_timestamp = rdtsc();
+        t->system_time = (u64)NOW();
+        t->tsc_to_system_mul = mul;
+        t->tsc_shift = shift;
+        t->flags = 0;
+        __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELEASE);
+    s->wc_sec = 0; /* no wall clock source yet: the epoch is boot time */
+    s->wc_nsec = 0;
+    __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELEASE);
+}
