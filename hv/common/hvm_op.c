@@ -1,7 +1,8 @@
 /*
  * __HYPERVISOR_hvm_op: the HVM parameters a PVH guest reads and sets.
- * Which parameters a guest may touch follows Xen; those without a backend
- * yet (xenstore, console ring) read as 0, which guests take as "absent".
+ * Which parameters a guest may touch follows Xen. Xenstore has no backend
+ * yet: its page and port read as 0, which guests take as "absent". The
+ * console ring does not exist either; reading it fails with -ENOENT.
  */
 #include <lares/domain.h>
 #include <lares/errno.h>
@@ -77,6 +78,14 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
         d->hvm_params[p.index] = p.value;
         return 0;
     }
+    /*
+     * Without a console backend there is no ring: say so, rather than
+     * hand out GFN 0 (XTF would write its console into page 0; Linux takes
+     * an error or 0 alike as "no hvc console").
+     */
+    if ((p.index == HVM_PARAM_CONSOLE_PFN || p.index == HVM_PARAM_CONSOLE_EVTCHN) &&
+        !d->hvm_params[HVM_PARAM_CONSOLE_PFN])
+        return -ENOENT;
     p.value = d->hvm_params[p.index];
     return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
 }

@@ -35,6 +35,8 @@ static void vcpu_down(struct vcpu *v)
     if (!online) {
         printk("d%u (%s): all vCPUs halted with interrupts off: powering off\n", d->domid,
                d->name);
+        if (console_loglevel >= LOG_DEBUG)
+            vcpu_dump(v);
         domain_shutdown(d, SHUTDOWN_poweroff);
     }
 }

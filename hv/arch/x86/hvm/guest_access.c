@@ -3,6 +3,7 @@
  * walker (lib/guest_walk.c) reads the guest's tables through the p2m, then
  * data is copied page by page through the hypervisor's direct map.
  */
+#include <lares/console.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/guest_access.h>
@@ -88,6 +89,9 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
             gva &= 0xffffffffull; /* 32-bit linear addresses wrap */
         rc = guest_walk(&ops, &pg, gva, access, &w);
         if (rc) {
+            pr_debug("d%u v%u: guest walk of %#llx failed: %d (pfec %#x, level %u, entry %#llx)\n",
+                     d->domid, v->vcpu_id, (unsigned long long)gva, rc, w.pfec, w.level,
+                     (unsigned long long)w.entry_gpa);
             if (fault) {
                 fault->page_fault = rc == -EFAULT;
                 fault->pfec = w.pfec;
