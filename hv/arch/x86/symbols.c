@@ -17,7 +17,7 @@ static const char *describe(u64 addr, u64 lookup_addr, char *buf, size_t size)
 
     if (!symtab_lookup(__symtab_start, (size_t)(__symtab_end - __symtab_start), lookup_addr, &sym))
         return "?";
-    format(buf, size, "%s+%#llx/%#llx", sym.name, (unsigned long long)(addr - sym.start),
+    format(buf, size, "%s+0x%llx/0x%llx", sym.name, (unsigned long long)(addr - sym.start),
            (unsigned long long)sym.size);
     return buf;
 }
@@ -87,9 +87,13 @@ static bool frameless_caller(u64 rip, u64 rsp, u64 *ret, bool *certain)
     struct symbol sym;
     u64 code, slot, target;
 
-    if (!symtab_lookup(__symtab_start, (size_t)(__symtab_end - __symtab_start), rip, &sym) ||
-        probe_read_u64((const void *)sym.start, &code))
+    if (!symtab_lookup(__symtab_start, (size_t)(__symtab_end - __symtab_start), rip, &sym)) {
+        /* Not in any function (a bad call or jump): its caller may have just pushed a return. */
+        sym.start = rip;
+        code = 0;
+    } else if (probe_read_u64((const void *)sym.start, &code)) {
         return false;
+    }
     if ((u32)code == PROLOGUE && rip - sym.start >= PROLOGUE_LEN)
         return false; /* the frame is set up: the chain covers the caller */
     slot = rsp + ((u32)code == PROLOGUE && rip != sym.start ? 8 : 0);
