@@ -6,6 +6,7 @@
  * - NOW() counts TSC ticks as if they were nanoseconds.
  */
 #include <lares/bootinfo.h>
+#include <lares/compiler.h>
 #include <lares/time.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
