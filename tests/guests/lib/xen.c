@@ -37,6 +37,13 @@ bool running_on_xen(void)
     return cpuid_base != 0;
 }
 
+bool test_needs_xen(void)
+{
+    if (!running_on_xen())
+        test_skip("needs a Xen-ABI hypervisor: no Xen CPUID leaves (bare machine)");
+    return running_on_xen();
+}
+
 u32 xen_cpuid_base(void)
 {
     return cpuid_base;

@@ -25,6 +25,10 @@ const char *guest_cmdline(void);
 /* Value of "key=value" on the command line into buf; false if absent. */
 bool cmdline_option(const char *key, char *buf, size_t size);
 
+/* For tests that only make sense under Xen/Lares: true if running on it;
+ * otherwise reports SKIP with the reason and returns false. */
+bool test_needs_xen(void);
+
 void xen_detect(void);
 
 #endif
