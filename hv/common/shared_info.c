@@ -11,8 +11,9 @@
 void shared_info_update_time(struct domain *d)
 {
     struct shared_info *s = d->shared_info;
-    u32 mul;
+    u32 mul, wc_nsec;
     s8 shift;
+    u64 wc_sec;
 
     time_tsc_scale(&mul, &shift);
     for (unsigned i = 0; i < d->max_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++) {
@@ -27,8 +28,10 @@ void shared_info_update_time(struct domain *d)
         t->flags = 0;
         __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
     }
+    time_wallclock_at_boot(&wc_sec, &wc_nsec);
     __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELEASE);
-    s->wc_sec = 0; /* no wall clock source yet: the epoch is boot time */
-    s->wc_nsec = 0;
+    s->wc_sec = (u32)wc_sec;
+    s->wc_sec_hi = (u32)(wc_sec >> 32);
+    s->wc_nsec = wc_nsec;
     __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELEASE);
 }

@@ -8,6 +8,7 @@
  * ids) are filled in per call.
  */
 #include <lares/domain.h>
+#include <lares/time.h>
 #include <lares/version.h>
 #include <asm/cpu.h>
 #include <asm/hvm/fpu.h>
@@ -45,7 +46,7 @@ static void zero(u32 out[4])
     out[0] = out[1] = out[2] = out[3] = 0;
 }
 
-static void xen_leaf(struct vcpu *v, u32 leaf, u32 out[4])
+static void xen_leaf(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 {
     zero(out);
     switch (leaf - XEN_CPUID_BASE) {
@@ -62,13 +63,17 @@ static void xen_leaf(struct vcpu *v, u32 leaf, u32 out[4])
         out[0] = 1;          /* one hypercall page */
         out[1] = 0x40000000; /* ... written through this MSR */
         break;
+    case 3:
+        if (subleaf == 0)
+            out[2] = time_tsc_khz(); /* TSC mode 0 (native), its frequency */
+        break;
     case 4:
         out[0] = XEN_HVM_FLAGS;
         out[1] = v->vcpu_id;
         out[2] = v->domain->domid;
         break;
     default:
-        break; /* 3 (TSC mode: native) and 5 (PV only) are all zero */
+        break; /* 5 is PV only */
     }
 }
 
@@ -79,7 +84,7 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
 
     if (leaf >= XEN_CPUID_BASE && leaf < 0x80000000) {
         if (leaf <= XEN_CPUID_LAST)
-            xen_leaf(v, leaf, out);
+            xen_leaf(v, leaf, subleaf, out);
         else
             zero(out);
         return;
