@@ -142,10 +142,11 @@ struct domain *domain_build_pvh(const struct domain_build_args *a, const char **
     record_memmap(d, l);
     hvm_ops->set_pvh_state(d->vcpu[0], img->phys32_entry, (u32)l->info_paddr);
     vcpu_clear_flag(d->vcpu[0], VPF_DOWN);
-    printk("d%u (%s): built: %llu MiB, %u vCPU%s, entry %#x, start info %#llx, %llu us\n",
+    printk("d%u (%s): built: %llu MiB, %u vCPU%s, entry %#x, start info %#llx, cmdline \"%s\", "
+           "%llu us\n",
            d->domid, d->name, (unsigned long long)(a->memory >> 20), a->nr_vcpus,
            a->nr_vcpus == 1 ? "" : "s", img->phys32_entry, (unsigned long long)l->info_paddr,
-           (unsigned long long)((NOW() - t0) / 1000));
+           req.cmdline ? req.cmdline : "", (unsigned long long)((NOW() - t0) / 1000));
     xfree(l);
     xfree(img);
     *why = NULL;

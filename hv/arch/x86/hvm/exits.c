@@ -81,14 +81,14 @@ enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetc
         hvm_ops->flush_guest_tlb(v);
         return HVM_RESUME;
     }
-    domain_crash(d, "d%u v%u: %s guest-physical %#llx, outside the domain's memory (rip %#llx)",
-                 d->domid, v->vcpu_id, fetch ? "instruction fetch from" : write ? "write to" : "read of",
+    domain_crash(d, "v%u: %s guest-physical %#llx, outside the domain's memory (rip %#llx)",
+                 v->vcpu_id, fetch ? "instruction fetch from" : write ? "write to" : "read of",
                  (unsigned long long)gpa, (unsigned long long)v->hvm.regs.rip);
     return HVM_CRASH;
 }
 
 enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v)
 {
-    domain_crash(v->domain, "d%u v%u: triple fault", v->domain->domid, v->vcpu_id);
+    domain_crash(v->domain, "v%u: triple fault", v->vcpu_id);
     return HVM_CRASH;
 }

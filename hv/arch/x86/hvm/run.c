@@ -37,8 +37,7 @@ void hvm_run(struct vcpu *v)
             break;
         case HVM_CRASH:
             if (!v->domain->is_shutting_down)
-                domain_crash(v->domain, "d%u v%u: exit not handled", v->domain->domid,
-                             v->vcpu_id);
+                domain_crash(v->domain, "v%u: exit not handled", v->vcpu_id);
             break;
         case HVM_RESUME:
         case HVM_INJECT:

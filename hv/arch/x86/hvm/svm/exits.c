@@ -167,14 +167,14 @@ enum hvm_disposition svm_handle_exit(struct vcpu *v, unsigned *insn_len)
 
     trace_exit(v, code, vmcb->exitinfo1, vmcb->exitinfo2, v->hvm.regs.rip);
     if ((u32)code == SVM_EXIT_INVALID_LOW) {
-        domain_crash(v->domain, "d%u v%u: VMRUN refused the vCPU state (VMEXIT_INVALID)",
-                     v->domain->domid, v->vcpu_id);
+        domain_crash(v->domain, "v%u: VMRUN refused the vCPU state (VMEXIT_INVALID)",
+                     v->vcpu_id);
         return HVM_CRASH;
     }
     row = code < SVM_EXIT_NR ? &exit_table[code] : NULL;
     if (!row || !row->handler) {
-        domain_crash(v->domain, "d%u v%u: unexpected exit %#llx (info1 %#llx info2 %#llx)",
-                     v->domain->domid, v->vcpu_id, (unsigned long long)code,
+        domain_crash(v->domain, "v%u: unexpected exit %#llx (info1 %#llx info2 %#llx)",
+                     v->vcpu_id, (unsigned long long)code,
                      (unsigned long long)vmcb->exitinfo1, (unsigned long long)vmcb->exitinfo2);
         return HVM_CRASH;
     }
