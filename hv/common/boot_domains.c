@@ -167,10 +167,10 @@ void boot_domains_run(const struct boot_info *bi)
         pr_err("boot domains: this machine cannot run guests (no usable SVM with NPT)\n");
         machine_finish(EXIT_UNSUPPORTED);
     }
-    sched_init();
+    schedule_init();
     for_each_online_cpu(cpu)
-        if (sched_cpu_init(cpu))
+        if (schedule_cpu_init(cpu))
             panic("sched: cannot set up CPU%u\n", cpu);
     boot_domains_start(bi);
-    sched_run_cpu();
+    schedule_run_cpu();
 }

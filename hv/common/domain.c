@@ -95,7 +95,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->pause_flags = VPF_DOWN;
     v->trace = xzalloc_obj(struct vcpu_trace);
-    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || sched_insert_vcpu(v)) {
+    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v)) {
         vcpu_free(v);
         return NULL;
     }
@@ -159,7 +159,7 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
             list_del_init(&d->list);
             spin_unlock_irqrestore(&domain_list_lock, flags);
             for (unsigned j = 0; j < i; j++)
-                sched_remove_vcpu(d->vcpu[j]);
+                schedule_remove_vcpu(d->vcpu[j]);
             goto fail;
         }
     }
@@ -180,7 +180,7 @@ void domain_destroy_unstarted(struct domain *d)
     list_del_init(&d->list);
     spin_unlock_irqrestore(&domain_list_lock, flags);
     for (unsigned i = 0; i < d->max_vcpus; i++)
-        BUG_ON(sched_remove_vcpu(d->vcpu[i])); /* never ran: cannot be on a CPU */
+        BUG_ON(schedule_remove_vcpu(d->vcpu[i])); /* never ran: cannot be on a CPU */
     domain_free(d);
 }
 
@@ -202,7 +202,7 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag)
     u32 old = __atomic_fetch_and(&v->pause_flags, ~flag, __ATOMIC_SEQ_CST);
 
     if (old & flag)
-        sched_wake(v);
+        schedule_wake(v);
 }
 
 void vcpu_block(struct vcpu *v)
@@ -214,7 +214,7 @@ void vcpu_block(struct vcpu *v)
 void vcpu_kick(struct vcpu *v)
 {
     if (READ_ONCE(v->is_running))
-        sched_kick(v);
+        schedule_kick(v);
 }
 
 void domain_pause(struct domain *d)
@@ -228,7 +228,7 @@ void domain_unpause(struct domain *d)
 {
     if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
         for (unsigned i = 0; i < d->max_vcpus; i++)
-            sched_wake(d->vcpu[i]);
+            schedule_wake(d->vcpu[i]);
 }
 
 static void stop(struct domain *d, unsigned reason, bool crashed)
@@ -306,7 +306,7 @@ found:
     }
     /* Take every vCPU out of scheduling; give up if one is still on a CPU. */
     for (i = 0; i < d->max_vcpus; i++)
-        if (sched_remove_vcpu(d->vcpu[i]))
+        if (schedule_remove_vcpu(d->vcpu[i]))
             break;
     if (i < d->max_vcpus) {
         /*

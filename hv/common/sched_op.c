@@ -12,7 +12,7 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 
     switch (a->arg[0]) {
     case SCHEDOP_yield:
-        sched_yield();
+        schedule_yield();
         return 0;
     case SCHEDOP_block:
         vcpu_block(v);

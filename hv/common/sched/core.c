@@ -17,7 +17,7 @@
 #include <asm/cpu.h>
 #include <asm/hvm/hvm.h>
 #include <asm/percpu.h>
-#include "tick.h"
+#include "timer.h"
 
 struct sched_cpu {
     spinlock_t lock;  /* run queue and is_running of the vCPUs queued here */
@@ -26,9 +26,9 @@ struct sched_cpu {
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
-static const struct scheduler_ops *ops = &sched_rr_ops;
+static const struct scheduler_ops *ops = &schedule_rr_ops;
 
-int sched_init(void)
+int schedule_init(void)
 {
     for (unsigned i = 0; i < MAX_CPUS; i++)
         spin_lock_init(&sched_cpus[i].lock);
@@ -36,21 +36,21 @@ int sched_init(void)
     return 0;
 }
 
-int sched_cpu_init(unsigned cpu)
+int schedule_cpu_init(unsigned cpu)
 {
     int rc = ops->init_cpu(cpu);
 
     if (!rc)
-        rc = sched_tick_cpu_init(cpu);
+        rc = schedule_timer_cpu_init(cpu);
     return rc;
 }
 
-int sched_insert_vcpu(struct vcpu *v)
+int schedule_insert_vcpu(struct vcpu *v)
 {
     return ops->insert_vcpu(v);
 }
 
-int sched_remove_vcpu(struct vcpu *v)
+int schedule_remove_vcpu(struct vcpu *v)
 {
     struct sched_cpu *sc = &sched_cpus[v->processor];
     unsigned long flags;
@@ -65,7 +65,7 @@ int sched_remove_vcpu(struct vcpu *v)
     return rc;
 }
 
-void sched_wake(struct vcpu *v)
+void schedule_wake(struct vcpu *v)
 {
     unsigned cpu = v->processor;
     struct sched_cpu *sc = &sched_cpus[cpu];
@@ -79,10 +79,10 @@ void sched_wake(struct vcpu *v)
     }
     spin_unlock_irqrestore(&sc->lock, flags);
     if (kick && cpu != smp_processor_id())
-        sched_tick_kick_cpu(cpu);
+        schedule_timer_kick_cpu(cpu);
 }
 
-void sched_kick(struct vcpu *v)
+void schedule_kick(struct vcpu *v)
 {
     unsigned cpu = v->processor;
 
@@ -91,21 +91,21 @@ void sched_kick(struct vcpu *v)
         return;
     }
     WRITE_ONCE(sched_cpus[cpu].preempt, true);
-    sched_tick_kick_cpu(cpu);
+    schedule_timer_kick_cpu(cpu);
 }
 
-void sched_yield(void)
+void schedule_yield(void)
 {
     sched_cpus[smp_processor_id()].preempt = true;
 }
 
-bool sched_preempt_pending(void)
+bool schedule_preempt_pending(void)
 {
     return READ_ONCE(sched_cpus[smp_processor_id()].preempt);
 }
 
 /* Called from the slice timer's interrupt handler. */
-void sched_slice_expired(void)
+void schedule_slice_expired(void)
 {
     sched_cpus[smp_processor_id()].preempt = true;
 }
@@ -118,7 +118,7 @@ static struct vcpu *claim_next(unsigned cpu, s_time_t *slice)
 
     spin_lock(&sc->lock);
     for (;;) {
-        v = ops->pick_next(cpu, sched_tick_now(), slice);
+        v = ops->pick_next(cpu, schedule_timer_now(), slice);
         if (!v)
             break;
         /* Ordered against domain_shutdown(): see domain_maybe_destroy_id(). */
@@ -162,7 +162,7 @@ static void idle(unsigned cpu)
     __asm__ __volatile__("sti; hlt; cli" ::: "memory");
 }
 
-__noreturn void sched_run_cpu(void)
+__noreturn void schedule_run_cpu(void)
 {
     unsigned cpu = smp_processor_id();
     struct cpu_info *ci = this_cpu();
@@ -179,7 +179,7 @@ __noreturn void sched_run_cpu(void)
         }
         sched_cpus[cpu].preempt = false;
         ci->current = v;
-        sched_tick_start_slice(cpu, slice);
+        schedule_timer_start_slice(cpu, slice);
         hvm_ctxt_switch_to(v);
         local_irq_enable();
 
@@ -187,7 +187,7 @@ __noreturn void sched_run_cpu(void)
 
         local_irq_disable();
         hvm_ctxt_switch_from(v);
-        sched_tick_stop_slice(cpu);
+        schedule_timer_stop_slice(cpu);
         ci->current = NULL;
         release(cpu, v);
     }

@@ -83,7 +83,7 @@ static struct vcpu *rr_pick_next(unsigned cpu, s_time_t now, s_time_t *slice_ns)
     return rv->vcpu;
 }
 
-const struct scheduler_ops sched_rr_ops = {
+const struct scheduler_ops schedule_rr_ops = {
     .name = "round-robin",
     .init_cpu = rr_init_cpu,
     .insert_vcpu = rr_insert_vcpu,

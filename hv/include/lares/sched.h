@@ -29,29 +29,29 @@ struct scheduler_ops {
     struct vcpu *(*pick_next)(unsigned cpu, s_time_t now, s_time_t *slice_ns);
 };
 
-/* Called once on the boot CPU, then sched_cpu_init() on every CPU. */
-int sched_init(void);
-int sched_cpu_init(unsigned cpu);
+/* Called once on the boot CPU, then schedule_cpu_init() on every CPU. */
+int schedule_init(void);
+int schedule_cpu_init(unsigned cpu);
 
-int sched_insert_vcpu(struct vcpu *v);
+int schedule_insert_vcpu(struct vcpu *v);
 /* Take v out of scheduling for good: 0, or -EBUSY if it is on a CPU right now. */
-int sched_remove_vcpu(struct vcpu *v);
+int schedule_remove_vcpu(struct vcpu *v);
 
 /* v may have become runnable: queue it (and wake its CPU if idle). */
-void sched_wake(struct vcpu *v);
+void schedule_wake(struct vcpu *v);
 
 /* Ask v's CPU to stop running it soon (it re-checks whether v may run). */
-void sched_kick(struct vcpu *v);
+void schedule_kick(struct vcpu *v);
 
 /* The running vCPU gives up the rest of its slice. */
-void sched_yield(void);
+void schedule_yield(void);
 
 /* True when this CPU should leave the current vCPU (slice over, yield, kick). */
-bool sched_preempt_pending(void);
+bool schedule_preempt_pending(void);
 
 /* Each CPU ends its boot here: run vCPUs forever, halting when there is nothing to run. */
-__attribute__((noreturn)) void sched_run_cpu(void);
+__attribute__((noreturn)) void schedule_run_cpu(void);
 
-extern const struct scheduler_ops sched_rr_ops;
+extern const struct scheduler_ops schedule_rr_ops;
 
 #endif

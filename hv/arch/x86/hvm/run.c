@@ -25,7 +25,7 @@ void hvm_run(struct vcpu *v)
         unsigned len = 0;
 
         local_irq_disable();
-        if (!vcpu_runnable(v) || sched_preempt_pending())
+        if (!vcpu_runnable(v) || schedule_preempt_pending())
             break;
         hvm_ops->enter(v);
         local_irq_enable(); /* a physical interrupt that caused the exit is taken here */

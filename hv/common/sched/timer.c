@@ -6,26 +6,26 @@
  * exits to block or stop.
  */
 #include <asm/cpu.h>
-#include "tick.h"
+#include "timer.h"
 
-int sched_tick_cpu_init(unsigned cpu)
+int schedule_timer_cpu_init(unsigned cpu)
 {
     return 0;
 }
 
-s_time_t sched_tick_now(void)
+s_time_t schedule_timer_now(void)
 {
     return 0;
 }
 
-void sched_tick_start_slice(unsigned cpu, s_time_t slice_ns)
+void schedule_timer_start_slice(unsigned cpu, s_time_t slice_ns)
 {
 }
 
-void sched_tick_stop_slice(unsigned cpu)
+void schedule_timer_stop_slice(unsigned cpu)
 {
 }
 
-void sched_tick_kick_cpu(unsigned cpu)
+void schedule_timer_kick_cpu(unsigned cpu)
 {
 }
