@@ -152,6 +152,14 @@ static int set_entry(struct domain *d, u64 gfn, u64 mfn, unsigned order, enum p2
     return rc;
 }
 
+/* Zero whole frames 8 bytes at a time (much faster than bytes under QEMU's TCG). */
+static void clear_frames(void *va, unsigned order)
+{
+    u64 n = ((u64)PAGE_SIZE << order) / 8;
+
+    __asm__ __volatile__("rep stosq" : "+D"(va), "+c"(n) : "a"(0ull) : "memory");
+}
+
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
 {
     u64 end = gfn + nr;
@@ -170,7 +178,7 @@ int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
             rc = -ENOMEM;
             break;
         }
-        memset(p, 0, PAGE_SIZE << order);
+        clear_frames(p, order);
         rc = set_entry_locked(d, gfn, virt_to_mfn(p), order, P2M_RAM);
         if (rc) {
             domain_free_pages(d, p, order);
