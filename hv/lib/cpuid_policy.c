@@ -12,72 +12,68 @@
 #define BIT(n) (1u << (n))
 
 #define GUEST_MAX_BASIC 0xdu
-#define GUEST_MAX_EXT   0x80000008u
-#define XEN_MAX_LEAF    (XEN_CPUID_BASE + 5)
-#define XEN_LEAF_RANGE  0x100u
+#define GUEST_MAX_EXT 0x80000008u
+#define XEN_MAX_LEAF (XEN_CPUID_BASE + 5)
+#define XEN_LEAF_RANGE 0x100u
 
 /* ---- leaf 1 ---- */
-#define L1_ECX_OSXSAVE   BIT(27)
-#define L1_ECX_XSAVE     BIT(26)
-#define L1_ECX_X2APIC    BIT(21)
+#define L1_ECX_OSXSAVE BIT(27)
+#define L1_ECX_XSAVE BIT(26)
+#define L1_ECX_X2APIC BIT(21)
 #define L1_ECX_HYPERVISOR BIT(31)
-#define L1_ECX_AVX_DEPS  (BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
-#define L1_ECX_KEEP                                                                        \
-    (BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ | BIT(9) /* SSSE3 */ | BIT(13) /* CX16 */ | \
-     BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ | BIT(22) /* MOVBE */ |                   \
-     BIT(23) /* POPCNT */ | BIT(25) /* AES */ | BIT(30) /* RDRAND */ | L1_ECX_XSAVE |       \
-     L1_ECX_AVX_DEPS)
-#define L1_EDX_APIC      BIT(9)
-#define L1_EDX_MTRR      BIT(12)
-#define L1_EDX_HTT       BIT(28)
-#define L1_EDX_KEEP                                                                        \
-    (BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ | BIT(3) /* PSE */ |            \
-     BIT(4) /* TSC */ | BIT(5) /* MSR */ | BIT(6) /* PAE */ | BIT(8) /* CX8 */ |           \
-     L1_EDX_APIC | BIT(11) /* SEP */ | L1_EDX_MTRR | BIT(13) /* PGE */ |                   \
-     BIT(15) /* CMOV */ | BIT(16) /* PAT */ | BIT(17) /* PSE36 */ | BIT(19) /* CLFSH */ |  \
-     BIT(23) /* MMX */ | BIT(24) /* FXSR */ | BIT(25) /* SSE */ | BIT(26) /* SSE2 */)
+#define L1_ECX_AVX_DEPS (BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
+#define L1_ECX_KEEP                                                                                \
+    (BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ | BIT(9) /* SSSE3 */ | BIT(13) /* CX16 */ |        \
+     BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ | BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ |    \
+     BIT(25) /* AES */ | BIT(30) /* RDRAND */ | L1_ECX_XSAVE | L1_ECX_AVX_DEPS)
+#define L1_EDX_APIC BIT(9)
+#define L1_EDX_MTRR BIT(12)
+#define L1_EDX_HTT BIT(28)
+#define L1_EDX_KEEP                                                                                \
+    (BIT(0) /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ | BIT(3) /* PSE */ | BIT(4) /* TSC */ | \
+     BIT(5) /* MSR */ | BIT(6) /* PAE */ | BIT(8) /* CX8 */ | L1_EDX_APIC | BIT(11) /* SEP */ |    \
+     L1_EDX_MTRR | BIT(13) /* PGE */ | BIT(15) /* CMOV */ | BIT(16) /* PAT */ |                    \
+     BIT(17) /* PSE36 */ | BIT(19) /* CLFSH */ | BIT(23) /* MMX */ | BIT(24) /* FXSR */ |          \
+     BIT(25) /* SSE */ | BIT(26) /* SSE2 */)
 
 /* ---- leaf 6 ---- */
 #define L6_EAX_ARAT BIT(2) /* the emulated LAPIC timer never stops */
 
 /* ---- leaf 7.0 ---- */
-#define L7_EBX_AVX2      BIT(5)
-#define L7_EBX_AVX512                                                                      \
-    (BIT(16) /* F */ | BIT(17) /* DQ */ | BIT(21) /* IFMA */ | BIT(26) /* PF */ |          \
+#define L7_EBX_AVX2 BIT(5)
+#define L7_EBX_AVX512                                                                              \
+    (BIT(16) /* F */ | BIT(17) /* DQ */ | BIT(21) /* IFMA */ | BIT(26) /* PF */ |                  \
      BIT(27) /* ER */ | BIT(28) /* CD */ | BIT(30) /* BW */ | BIT(31) /* VL */)
-#define L7_EBX_KEEP                                                                        \
-    (BIT(0) /* FSGSBASE */ | BIT(3) /* BMI1 */ | L7_EBX_AVX2 |                              \
-     BIT(6) /* FDP_EXCPTN_ONLY */ | BIT(7) /* SMEP */ | BIT(8) /* BMI2 */ |                \
-     BIT(9) /* ERMS */ | BIT(13) /* FPU CS/DS deprecated */ | BIT(18) /* RDSEED */ |      \
-     BIT(19) /* ADX */ | BIT(20) /* SMAP */ | BIT(23) /* CLFLUSHOPT */ |                   \
-     BIT(24) /* CLWB */ | BIT(29) /* SHA */ | L7_EBX_AVX512)
-#define L7_ECX_AVX_DEPS  (BIT(9) /* VAES */ | BIT(10) /* VPCLMULQDQ */)
-#define L7_ECX_AVX512                                                                      \
-    (BIT(1) /* VBMI */ | BIT(6) /* VBMI2 */ | BIT(11) /* VNNI */ | BIT(12) /* BITALG */ |   \
+#define L7_EBX_KEEP                                                                                \
+    (BIT(0) /* FSGSBASE */ | BIT(3) /* BMI1 */ | L7_EBX_AVX2 | BIT(6) /* FDP_EXCPTN_ONLY */ |      \
+     BIT(7) /* SMEP */ | BIT(8) /* BMI2 */ | BIT(9) /* ERMS */ |                                   \
+     BIT(13) /* FPU CS/DS deprecated */ | BIT(18) /* RDSEED */ | BIT(19) /* ADX */ |               \
+     BIT(20) /* SMAP */ | BIT(23) /* CLFLUSHOPT */ | BIT(24) /* CLWB */ | BIT(29) /* SHA */ |      \
+     L7_EBX_AVX512)
+#define L7_ECX_AVX_DEPS (BIT(9) /* VAES */ | BIT(10) /* VPCLMULQDQ */)
+#define L7_ECX_AVX512                                                                              \
+    (BIT(1) /* VBMI */ | BIT(6) /* VBMI2 */ | BIT(11) /* VNNI */ | BIT(12) /* BITALG */ |          \
      BIT(14) /* VPOPCNTDQ */)
-#define L7_ECX_KEEP                                                                        \
-    (BIT(0) /* PREFETCHWT1 */ | BIT(2) /* UMIP */ | BIT(8) /* GFNI */ | L7_ECX_AVX_DEPS |  \
-     BIT(25) /* CLDEMOTE */ | BIT(27) /* MOVDIRI */ | BIT(28) /* MOVDIR64B */ |            \
-     L7_ECX_AVX512)
-#define L7_EDX_AVX512    (BIT(2) /* 4VNNIW */ | BIT(3) /* 4FMAPS */)
-#define L7_EDX_KEEP      (L7_EDX_AVX512 | BIT(4) /* FSRM */ | BIT(14) /* SERIALIZE */)
+#define L7_ECX_KEEP                                                                                \
+    (BIT(0) /* PREFETCHWT1 */ | BIT(2) /* UMIP */ | BIT(8) /* GFNI */ | L7_ECX_AVX_DEPS |          \
+     BIT(25) /* CLDEMOTE */ | BIT(27) /* MOVDIRI */ | BIT(28) /* MOVDIR64B */ | L7_ECX_AVX512)
+#define L7_EDX_AVX512 (BIT(2) /* 4VNNIW */ | BIT(3) /* 4FMAPS */)
+#define L7_EDX_KEEP (L7_EDX_AVX512 | BIT(4) /* FSRM */ | BIT(14) /* SERIALIZE */)
 
 /* ---- leaf 0xd.1 ---- */
 #define LD1_EAX_KEEP (BIT(0) /* XSAVEOPT */ | BIT(1) /* XSAVEC */ | BIT(2) /* XGETBV1 */)
 
 /* ---- 0x80000001 ---- */
 #define E1_ECX_AVX_DEPS (BIT(11) /* XOP */ | BIT(16) /* FMA4 */)
-#define E1_ECX_KEEP                                                                        \
-    (BIT(0) /* LAHF_LM */ | BIT(4) /* AltMovCr8 */ | BIT(5) /* ABM */ |                    \
-     BIT(6) /* SSE4A */ | BIT(7) /* MisAlignSse */ | BIT(8) /* 3DNowPrefetch */ |          \
-     BIT(21) /* TBM */ | E1_ECX_AVX_DEPS)
+#define E1_ECX_KEEP                                                                                \
+    (BIT(0) /* LAHF_LM */ | BIT(4) /* AltMovCr8 */ | BIT(5) /* ABM */ | BIT(6) /* SSE4A */ |       \
+     BIT(7) /* MisAlignSse */ | BIT(8) /* 3DNowPrefetch */ | BIT(21) /* TBM */ | E1_ECX_AVX_DEPS)
 #define E1_EDX_PAGE1GB BIT(26)
-#define E1_EDX_KEEP                                                                        \
-    (BIT(11) /* SYSCALL */ | BIT(20) /* NX */ | BIT(22) /* MMXEXT */ |                     \
-     BIT(25) /* FFXSR */ | E1_EDX_PAGE1GB | BIT(29) /* LM */ | BIT(30) /* 3DNowExt */ |    \
-     BIT(31) /* 3DNow */)
+#define E1_EDX_KEEP                                                                                \
+    (BIT(11) /* SYSCALL */ | BIT(20) /* NX */ | BIT(22) /* MMXEXT */ | BIT(25) /* FFXSR */ |       \
+     E1_EDX_PAGE1GB | BIT(29) /* LM */ | BIT(30) /* 3DNowExt */ | BIT(31) /* 3DNow */)
 /* AMD repeats these leaf 1 EDX bits in 0x80000001 EDX. */
-#define E1_EDX_AMD_MIRROR                                                                  \
+#define E1_EDX_AMD_MIRROR                                                                          \
     (0x3ffu | BIT(12) | BIT(13) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(23) | BIT(24))
 
 /* ---- 0x80000007 / 0x80000008 ---- */
@@ -130,8 +126,8 @@ static void compute_topology(struct cpuid_policy *p)
     p->lppp = slots > 128 ? 128 : slots;
 }
 
-static u64 compute_xcr0_max(const struct cpuid_table *h, const struct cpuid_leaf *l1,
-                            u32 max_basic, u64 mask)
+static u64 compute_xcr0_max(const struct cpuid_table *h, const struct cpuid_leaf *l1, u32 max_basic,
+                            u64 mask)
 {
     const struct cpuid_leaf *d0 = host_leaf(h, 0xd, 0, max_basic, 0);
     const struct cpuid_leaf *l7 = host_leaf(h, 7, 0, max_basic, 0);
@@ -155,8 +151,7 @@ static u64 compute_xcr0_max(const struct cpuid_table *h, const struct cpuid_leaf
 static const struct cpuid_leaf *policy_find(const struct cpuid_policy *p, u32 leaf, u32 sub)
 {
     /* Xen's TSC and HVM leaves have sub-leaves too. */
-    if (!cpuid_leaf_has_subleaves(leaf) && leaf != XEN_CPUID_BASE + 3 &&
-        leaf != XEN_CPUID_BASE + 4)
+    if (!cpuid_leaf_has_subleaves(leaf) && leaf != XEN_CPUID_BASE + 3 && leaf != XEN_CPUID_BASE + 4)
         sub = 0;
     for (unsigned int i = 0; i < p->nr && i < CPUID_POLICY_MAX; i++)
         if (p->l[i].leaf == leaf && p->l[i].subleaf == sub)
@@ -277,9 +272,9 @@ static void basic_leaves(struct cpuid_policy *p, const struct cpuid_table *h,
             if (!((p->xcr0_max >> i) & 1) || !(hl = host_leaf(h, 0xd, i, p->max_basic, 0)))
                 continue;
             e = add(p, 0xd, i);
-            e->a = hl->a;              /* size */
-            e->b = hl->b;              /* offset in the standard format */
-            e->c = hl->c & BIT(1);     /* aligned in the compacted format; never XSS */
+            e->a = hl->a;          /* size */
+            e->b = hl->b;          /* offset in the standard format */
+            e->c = hl->c & BIT(1); /* aligned in the compacted format; never XSS */
         }
         e = add(p, 0xd, 0);
         e->a = (u32)p->xcr0_max;
@@ -384,7 +379,7 @@ static enum cpuid_vendor vendor_of(const struct cpuid_leaf *l0)
     if ((l0->b == 0x68747541 && l0->d == 0x69746e65 && l0->c == 0x444d4163) || /* AuthenticAMD */
         (l0->b == 0x6f677948 && l0->d == 0x6e65476e && l0->c == 0x656e6975))   /* HygonGenuine */
         return CPUID_VENDOR_AMD;
-    if (l0->b == 0x756e6547 && l0->d == 0x49656e69 && l0->c == 0x6c65746e)     /* GenuineIntel */
+    if (l0->b == 0x756e6547 && l0->d == 0x49656e69 && l0->c == 0x6c65746e) /* GenuineIntel */
         return CPUID_VENDOR_INTEL;
     return CPUID_VENDOR_OTHER;
 }
@@ -431,8 +426,8 @@ static bool leaf_in_range(const struct cpuid_policy *p, u32 leaf)
     return false;
 }
 
-void cpuid_policy_lookup(const struct cpuid_policy *p, const struct cpuid_vcpu_state *v,
-                         u32 leaf, u32 subleaf, u32 regs[4])
+void cpuid_policy_lookup(const struct cpuid_policy *p, const struct cpuid_vcpu_state *v, u32 leaf,
+                         u32 subleaf, u32 regs[4])
 {
     const struct cpuid_leaf *e;
     const u32 apic_id = vcpu_apic_id(v->vcpu_id);

@@ -3,17 +3,32 @@
 #include <lares/errno.h>
 #include <lares/string.h>
 
-#define BASIC_LAST    0x20u
-#define EXT_FIRST     0x80000000u
-#define EXT_LAST      0x80000028u
+#define BASIC_LAST 0x20u
+#define EXT_FIRST 0x80000000u
+#define EXT_LAST 0x80000028u
 #define MAX_SUBLEAVES 16
 
 bool cpuid_leaf_has_subleaves(u32 leaf)
 {
     switch (leaf) {
-    case 0x4: case 0x7: case 0xb: case 0xd: case 0xf: case 0x10: case 0x12: case 0x14:
-    case 0x17: case 0x18: case 0x1d: case 0x1f: case 0x20: case 0x23: case 0x24:
-    case 0x8000001d: case 0x80000020: case 0x80000026:
+    case 0x4:
+    case 0x7:
+    case 0xb:
+    case 0xd:
+    case 0xf:
+    case 0x10:
+    case 0x12:
+    case 0x14:
+    case 0x17:
+    case 0x18:
+    case 0x1d:
+    case 0x1f:
+    case 0x20:
+    case 0x23:
+    case 0x24:
+    case 0x8000001d:
+    case 0x80000020:
+    case 0x80000026:
         return true;
     default:
         return false;

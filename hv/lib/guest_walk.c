@@ -8,19 +8,19 @@
 #include <lares/guest_walk.h>
 #include <lares/string.h>
 
-#define PTE_P   (1ull << 0)
-#define PTE_RW  (1ull << 1)
-#define PTE_US  (1ull << 2)
-#define PTE_A   (1ull << 5)
-#define PTE_D   (1ull << 6)
-#define PTE_PS  (1ull << 7)
-#define PTE_G   (1ull << 8)
-#define PTE_NX  (1ull << 63)
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2)
+#define PTE_A (1ull << 5)
+#define PTE_D (1ull << 6)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
 
 #define ADDR_MASK_52 0x000ffffffffff000ull
 #define BITS(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
 
-#define MAX_LEVELS  4
+#define MAX_LEVELS 4
 #define MAX_RETRIES 8
 
 enum paging_mode { MODE_2LEVEL, MODE_PAE, MODE_LONG };
@@ -31,7 +31,7 @@ struct walker {
     enum paging_mode mode;
     u64 gva;
     u32 access;
-    u64 rsvd_phys;          /* address bits at and above MAXPHYADDR */
+    u64 rsvd_phys; /* address bits at and above MAXPHYADDR */
     bool nxe;
     /* The entries used, top level first. */
     unsigned int nr;
@@ -107,8 +107,7 @@ static u64 rsvd_bits(const struct walker *wk, unsigned int level, u64 e)
         return 0;
     case MODE_PAE:
         if (level == 3)
-            return wk->rsvd_phys | BITS(63, 52) | PTE_G | PTE_PS | PTE_D | PTE_A | PTE_US |
-                   PTE_RW;
+            return wk->rsvd_phys | BITS(63, 52) | PTE_G | PTE_PS | PTE_D | PTE_A | PTE_US | PTE_RW;
         r = wk->rsvd_phys | BITS(62, 52) | nx;
         if (level == 2 && (e & PTE_PS))
             r |= BITS(20, 13);
@@ -282,10 +281,10 @@ static int setup(struct walker *wk, const struct guest_paging *pg, u64 *gva)
     return 0;
 }
 
-int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva,
-               u32 access, struct guest_walk *w)
+int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva, u32 access,
+               struct guest_walk *w)
 {
-    struct walker wk = { .ops = ops, .pg = pg, .access = access };
+    struct walker wk = {.ops = ops, .pg = pg, .access = access};
     int rc;
 
     memset(w, 0, sizeof(*w));

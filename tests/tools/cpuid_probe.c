@@ -9,11 +9,11 @@
 #include <lares/cpuid_table.h>
 
 #define MB1_MAGIC 0x1badb002u
-#define COM1      0x3f8
+#define COM1 0x3f8
 #define DEBUG_EXIT_PORT 0xf4
 
-__attribute__((section(".multiboot"), used, aligned(4)))
-static const u32 multiboot_header[3] = { MB1_MAGIC, 0, -MB1_MAGIC };
+__attribute__((section(".multiboot"), used, aligned(4))) static const u32 multiboot_header[3] = {
+    MB1_MAGIC, 0, -MB1_MAGIC};
 
 u8 stack[8192] __attribute__((aligned(16)));
 static struct cpuid_table table;
@@ -55,7 +55,8 @@ static void put_hex(u32 v)
 
 static void cpuid_insn(u32 leaf, u32 subleaf, u32 r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
                      : "a"(leaf), "c"(subleaf));
 }
 

@@ -29,10 +29,10 @@ struct host {
 };
 
 static const struct host hosts[] = {
-    { "max", cpuid_qemu_max, N(cpuid_qemu_max) },
-    { "qemu64,+svm,+npt", cpuid_qemu64_svm_npt, N(cpuid_qemu64_svm_npt) },
-    { "EPYC", cpuid_qemu_epyc, N(cpuid_qemu_epyc) },
-    { "Skylake-Client", cpuid_qemu_skylake, N(cpuid_qemu_skylake) },
+    {"max", cpuid_qemu_max, N(cpuid_qemu_max)},
+    {"qemu64,+svm,+npt", cpuid_qemu64_svm_npt, N(cpuid_qemu64_svm_npt)},
+    {"EPYC", cpuid_qemu_epyc, N(cpuid_qemu_epyc)},
+    {"Skylake-Client", cpuid_qemu_skylake, N(cpuid_qemu_skylake)},
 };
 
 static struct cpuid_table table;
@@ -48,7 +48,9 @@ static void load(const struct host *h)
 static struct cpuid_policy_config config(unsigned nr_vcpus)
 {
     return (struct cpuid_policy_config){
-        .domid = 7, .nr_vcpus = nr_vcpus, .tsc_khz = 2596133,
+        .domid = 7,
+        .nr_vcpus = nr_vcpus,
+        .tsc_khz = 2596133,
         .xcr0_mask = XSTATE_X87 | XSTATE_SSE | XSTATE_YMM,
     };
 }
@@ -65,11 +67,11 @@ struct regs {
 
 static struct regs q(u32 vcpu, u32 leaf, u32 sub)
 {
-    struct cpuid_vcpu_state v = { .vcpu_id = vcpu, .apic_enabled = true, .xcr0 = 3 };
+    struct cpuid_vcpu_state v = {.vcpu_id = vcpu, .apic_enabled = true, .xcr0 = 3};
     u32 r[4];
 
     cpuid_policy_lookup(&pol, &v, leaf, sub, r);
-    return (struct regs){ r[0], r[1], r[2], r[3] };
+    return (struct regs){r[0], r[1], r[2], r[3]};
 }
 
 static const struct cpuid_leaf *host_leaf(u32 leaf, u32 sub)
@@ -111,8 +113,8 @@ static void check_invariants(unsigned nr_vcpus)
     assert_true(r.d & BIT(28));                /* HTT: topology below is valid */
     assert_true(r.d & BIT(9));                 /* APIC */
     /* verify_cpu's baseline: FPU PSE MSR PAE CX8 PGE FXSR CMOV SSE SSE2 */
-    u32 base = BIT(0) | BIT(3) | BIT(5) | BIT(6) | BIT(8) | BIT(13) | BIT(24) | BIT(15) |
-               BIT(25) | BIT(26);
+    u32 base = BIT(0) | BIT(3) | BIT(5) | BIT(6) | BIT(8) | BIT(13) | BIT(24) | BIT(15) | BIT(25) |
+               BIT(26);
     assert_int_equal(r.d & base, base);
 
     bool avx = r.c & BIT(28), xsave = r.c & BIT(26);
@@ -125,38 +127,38 @@ static void check_invariants(unsigned nr_vcpus)
 
     r = q(0, 7, 0);
     assert_int_equal(r.a, 0);
-    assert_false(r.b & BIT(1));                /* TSC_ADJUST */
-    assert_false(r.b & (BIT(4) | BIT(11)));    /* HLE, RTM */
-    assert_false(r.b & BIT(10));               /* INVPCID */
-    assert_false(r.c & (BIT(3) | BIT(4)));     /* PKU, OSPKE */
-    assert_false(r.c & BIT(5));                /* WAITPKG */
-    assert_false(r.c & BIT(16));               /* LA57 */
-    assert_false(r.c & BIT(22));               /* RDPID */
+    assert_false(r.b & BIT(1));                                       /* TSC_ADJUST */
+    assert_false(r.b & (BIT(4) | BIT(11)));                           /* HLE, RTM */
+    assert_false(r.b & BIT(10));                                      /* INVPCID */
+    assert_false(r.c & (BIT(3) | BIT(4)));                            /* PKU, OSPKE */
+    assert_false(r.c & BIT(5));                                       /* WAITPKG */
+    assert_false(r.c & BIT(16));                                      /* LA57 */
+    assert_false(r.c & BIT(22));                                      /* RDPID */
     assert_int_equal(r.d & ~(BIT(2) | BIT(3) | BIT(4) | BIT(14)), 0); /* no spec-ctrl */
     if (!avx)
-        assert_false(r.b & BIT(5));            /* AVX2 */
+        assert_false(r.b & BIT(5)); /* AVX2 */
     assert_zero(q(0, 7, 1));
 
-    assert_int_equal(q(0, 6, 0).a, BIT(2));    /* ARAT only */
-    assert_zero(q(0, 0xa, 0));                 /* no PMU */
+    assert_int_equal(q(0, 6, 0).a, BIT(2)); /* ARAT only */
+    assert_zero(q(0, 0xa, 0));              /* no PMU */
 
     r = q(0, 0x80000000, 0);
     assert_true(r.a >= 0x80000001 && r.a <= 0x80000008);
     r = q(0, 0x80000001, 0);
-    assert_false(r.c & BIT(1));                /* CMP_LEGACY */
-    assert_false(r.c & BIT(2));                /* SVM */
-    assert_false(r.c & BIT(3));                /* ExtApicSpace */
-    assert_false(r.c & BIT(9));                /* OSVW */
-    assert_false(r.c & BIT(10));               /* IBS */
-    assert_false(r.c & BIT(19));               /* NodeId */
-    assert_false(r.c & BIT(22));               /* TOPOEXT */
-    assert_false(r.c & BIT(29));               /* MONITORX */
-    assert_false(r.d & BIT(27));               /* RDTSCP */
-    assert_true(r.d & BIT(29));                /* LM */
-    assert_true(r.d & BIT(20));                /* NX */
+    assert_false(r.c & BIT(1));  /* CMP_LEGACY */
+    assert_false(r.c & BIT(2));  /* SVM */
+    assert_false(r.c & BIT(3));  /* ExtApicSpace */
+    assert_false(r.c & BIT(9));  /* OSVW */
+    assert_false(r.c & BIT(10)); /* IBS */
+    assert_false(r.c & BIT(19)); /* NodeId */
+    assert_false(r.c & BIT(22)); /* TOPOEXT */
+    assert_false(r.c & BIT(29)); /* MONITORX */
+    assert_false(r.d & BIT(27)); /* RDTSCP */
+    assert_true(r.d & BIT(29));  /* LM */
+    assert_true(r.d & BIT(20));  /* NX */
 
     r = q(0, 0x80000008, 0);
-    assert_int_equal((r.a >> 8) & 0xff, 48);   /* linear address bits: no LA57 */
+    assert_int_equal((r.a >> 8) & 0xff, 48); /* linear address bits: no LA57 */
     assert_in_range(r.a & 0xff, 32, 52);
     assert_int_equal(r.b & ~(BIT(0) | BIT(2) | BIT(9)), 0); /* no IBPB/IBRS/STIBP/SSBD... */
     assert_int_equal(r.d, 0);
@@ -192,7 +194,7 @@ static void check_invariants(unsigned nr_vcpus)
 
 static void invariants_hold_on_every_captured_host(void **state)
 {
-    static const unsigned counts[] = { 1, 2, 3, 64, 65, GUEST_MAX_VCPUS };
+    static const unsigned counts[] = {1, 2, 3, 64, 65, GUEST_MAX_VCPUS};
 
     for (unsigned h = 0; h < N(hosts); h++)
         for (unsigned c = 0; c < N(counts); c++) {
@@ -206,13 +208,13 @@ static void invariants_hold_on_every_captured_host(void **state)
 static void qemu_max_hides_la57_and_shrinks_linear_width(void **state)
 {
     init(&hosts[0], config(1));
-    assert_true(host_leaf(7, 0)->c & BIT(16));                /* host has LA57 */
+    assert_true(host_leaf(7, 0)->c & BIT(16)); /* host has LA57 */
     assert_int_equal((host_leaf(0x80000008, 0)->a >> 8) & 0xff, 57);
     assert_false(q(0, 7, 0).c & BIT(16));
     assert_int_equal((q(0, 0x80000008, 0).a >> 8) & 0xff, 48);
-    assert_true(host_leaf(0x80000001, 0)->d & BIT(27));       /* host RDTSCP */
-    assert_true(host_leaf(0x80000001, 0)->c & BIT(2));        /* host SVM */
-    assert_true(host_leaf(1, 0)->c & BIT(3));                 /* host MONITOR */
+    assert_true(host_leaf(0x80000001, 0)->d & BIT(27)); /* host RDTSCP */
+    assert_true(host_leaf(0x80000001, 0)->c & BIT(2));  /* host SVM */
+    assert_true(host_leaf(1, 0)->c & BIT(3));           /* host MONITOR */
     assert_true(pol.vendor == CPUID_VENDOR_AMD);
     assert_true(pol.gbpages);
     assert_int_equal(pol.maxphyaddr, 40);
@@ -221,7 +223,7 @@ static void qemu_max_hides_la57_and_shrinks_linear_width(void **state)
 static void xsave_follows_context_switched_components(void **state)
 {
     struct cpuid_policy_config cfg = config(1);
-    struct cpuid_vcpu_state v = { .vcpu_id = 0, .apic_enabled = true };
+    struct cpuid_vcpu_state v = {.vcpu_id = 0, .apic_enabled = true};
     u32 r[4];
 
     /* QEMU max: host XCR0 = x87|SSE|YMM|BNDREGS|BNDCSR|PKRU (0x21f). */
@@ -230,23 +232,23 @@ static void xsave_follows_context_switched_components(void **state)
     assert_int_equal(pol.xcr0_max, 7);
     assert_int_equal(q(0, 0xd, 0).a, 7);
     assert_int_equal(q(0, 0xd, 0).d, 0);
-    assert_int_equal(q(0, 0xd, 0).c, 0x240 + 0x100);       /* all of x87|SSE|YMM */
+    assert_int_equal(q(0, 0xd, 0).c, 0x240 + 0x100); /* all of x87|SSE|YMM */
     v.xcr0 = 3;
     cpuid_policy_lookup(&pol, &v, 0xd, 0, r);
-    assert_int_equal(r[1], 576);                            /* legacy + header */
+    assert_int_equal(r[1], 576); /* legacy + header */
     v.xcr0 = 7;
     cpuid_policy_lookup(&pol, &v, 0xd, 0, r);
     assert_int_equal(r[1], 832);
     cpuid_policy_lookup(&pol, &v, 0xd, 1, r);
-    assert_int_equal(r[0], host_leaf(0xd, 1)->a & 7);       /* no XSAVES */
+    assert_int_equal(r[0], host_leaf(0xd, 1)->a & 7); /* no XSAVES */
     assert_false(r[0] & BIT(3));
-    assert_int_equal(r[1], 832);                            /* compacted, YMM unaligned */
-    assert_int_equal(r[2] | r[3], 0);                       /* no XSS components */
+    assert_int_equal(r[1], 832);      /* compacted, YMM unaligned */
+    assert_int_equal(r[2] | r[3], 0); /* no XSS components */
     assert_int_equal(q(0, 0xd, 2).a, 0x100);
     assert_int_equal(q(0, 0xd, 2).b, 0x240);
-    assert_zero(q(0, 0xd, 3));                              /* MPX: hidden */
-    assert_zero(q(0, 0xd, 9));                              /* PKRU: hidden */
-    assert_true(q(0, 1, 0).c & BIT(28));                    /* AVX */
+    assert_zero(q(0, 0xd, 3));           /* MPX: hidden */
+    assert_zero(q(0, 0xd, 9));           /* PKRU: hidden */
+    assert_true(q(0, 1, 0).c & BIT(28)); /* AVX */
 
     /* OSXSAVE mirrors CR4. */
     v.cr4_osxsave = true;
@@ -293,8 +295,9 @@ static void avx512_needs_all_three_components(void **state)
     d0->a = 0xe7;
     for (u32 i = 5; i <= 7; i++) {
         struct cpuid_leaf *e = &table.l[table.nr++];
-        *e = (struct cpuid_leaf){ 0xd, i, i == 5 ? 64 : i == 6 ? 512 : 1024,
-                                  i == 5 ? 0x440 : i == 6 ? 0x480 : 0x680, 0, 0 };
+        *e = (struct cpuid_leaf){
+            0xd, i, i == 5 ? 64 : i == 6 ? 512 : 1024, i == 5 ? 0x440 : i == 6 ? 0x480 : 0x680,
+            0,   0};
     }
     cfg.xcr0_mask = ~0ull;
     assert_int_equal(cpuid_policy_init(&pol, &table, &cfg), 0);
@@ -325,7 +328,7 @@ static void mtrr_only_when_emulated(void **state)
 
 static void apic_bit_follows_apic_base(void **state)
 {
-    struct cpuid_vcpu_state v = { .vcpu_id = 1, .apic_enabled = false };
+    struct cpuid_vcpu_state v = {.vcpu_id = 1, .apic_enabled = false};
     u32 r[4];
 
     init(&hosts[2], config(2));
@@ -372,13 +375,13 @@ static void xen_leaves(void **state)
     assert_int_equal(r.b, 0x40000000);
     assert_int_equal(r.c | r.d, 0);
     r = q(1, 0x40000003, 0);
-    assert_int_equal(r.b, 0);        /* tsc_mode: native */
-    assert_int_equal(r.c, 2596133);  /* guest TSC kHz */
+    assert_int_equal(r.b, 0);       /* tsc_mode: native */
+    assert_int_equal(r.c, 2596133); /* guest TSC kHz */
     assert_int_equal(r.d, 0);
     assert_zero(q(1, 0x40000003, 1));
     assert_int_equal(q(1, 0x40000003, 2).a, 2596133);
     r = q(1, 0x40000004, 0);
-    assert_int_equal(r.a, 0x18);     /* VCPU_ID_PRESENT | DOMID_PRESENT only */
+    assert_int_equal(r.a, 0x18); /* VCPU_ID_PRESENT | DOMID_PRESENT only */
     assert_int_equal(r.b, 1);
     assert_int_equal(r.c, 7);
     assert_int_equal(r.d, 0);
@@ -404,7 +407,7 @@ static void topology_of_large_domains(void **state)
     assert_int_equal((s1.c >> 8) & 0xff, 2); /* core */
     assert_int_equal(s1.c & 0xff, 1);
     assert_int_equal(s2.a | s2.b, 0);
-    assert_int_equal(s2.c, 2);               /* level type 0, number echoed */
+    assert_int_equal(s2.c, 2); /* level type 0, number echoed */
     /* Distinct (package, core) for every vCPU. */
     static unsigned char seen[256];
     memset(seen, 0, sizeof(seen));
@@ -537,8 +540,8 @@ static void collector_is_bounded(void **state)
     assert_int_equal(cpuid_table_collect(&t, hostile_cpuid), -ENOSPC);
     assert_int_equal(t.nr, CPUID_TABLE_MAX);
     for (unsigned i = 0; i < t.nr; i++)
-        assert_true(t.l[i].leaf <= 0x20 || (t.l[i].leaf >= 0x80000000 &&
-                                             t.l[i].leaf <= 0x80000028));
+        assert_true(t.l[i].leaf <= 0x20 ||
+                    (t.l[i].leaf >= 0x80000000 && t.l[i].leaf <= 0x80000028));
     /* An out-of-range extended maximum means no extended leaves. */
     hostile_max_ext = 0x8fffffff;
     assert_int_equal(cpuid_table_collect(&t, hostile_cpuid), 0);

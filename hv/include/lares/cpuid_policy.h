@@ -30,20 +30,20 @@
 #include <lares/types.h>
 
 /* XCR0 state components */
-#define XSTATE_X87       (1ull << 0)
-#define XSTATE_SSE       (1ull << 1)
-#define XSTATE_YMM       (1ull << 2)
-#define XSTATE_OPMASK    (1ull << 5)
+#define XSTATE_X87 (1ull << 0)
+#define XSTATE_SSE (1ull << 1)
+#define XSTATE_YMM (1ull << 2)
+#define XSTATE_OPMASK (1ull << 5)
 #define XSTATE_ZMM_HI256 (1ull << 6)
-#define XSTATE_HI16_ZMM  (1ull << 7)
-#define XSTATE_AVX512    (XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM)
+#define XSTATE_HI16_ZMM (1ull << 7)
+#define XSTATE_AVX512 (XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM)
 
-#define XEN_CPUID_BASE        0x40000000u
-#define XEN_CPUID_VERSION     0x00040011u /* 4.17 */
-#define XEN_HYPERCALL_MSR     0x40000000u
+#define XEN_CPUID_BASE 0x40000000u
+#define XEN_CPUID_VERSION 0x00040011u /* 4.17 */
+#define XEN_HYPERCALL_MSR 0x40000000u
 /* 0x40000004 EAX */
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
-#define XEN_HVM_CPUID_DOMID_PRESENT   (1u << 4)
+#define XEN_HVM_CPUID_DOMID_PRESENT (1u << 4)
 
 #define CPUID_POLICY_MAX 64
 
@@ -51,10 +51,10 @@ enum cpuid_vendor { CPUID_VENDOR_OTHER, CPUID_VENDOR_AMD, CPUID_VENDOR_INTEL };
 
 struct cpuid_policy_config {
     u16 domid;
-    unsigned int nr_vcpus;  /* 1..GUEST_MAX_VCPUS */
-    u32 tsc_khz;            /* guest TSC frequency, 0 if unknown */
-    u64 xcr0_mask;          /* components the hypervisor saves/restores; 0: no XSAVE */
-    bool mtrr;              /* the MTRR MSRs are emulated: advertise MTRR */
+    unsigned int nr_vcpus; /* 1..GUEST_MAX_VCPUS */
+    u32 tsc_khz;           /* guest TSC frequency, 0 if unknown */
+    u64 xcr0_mask;         /* components the hypervisor saves/restores; 0: no XSAVE */
+    bool mtrr;             /* the MTRR MSRs are emulated: advertise MTRR */
 };
 
 struct cpuid_policy {
@@ -68,7 +68,7 @@ struct cpuid_policy {
     bool x2apic;             /* always true: the vLAPIC speaks x2APIC */
     /* Internals */
     struct cpuid_policy_config cfg;
-    u32 lppp;                /* APIC ID slots per package (leaf 1 EBX[23:16]) */
+    u32 lppp; /* APIC ID slots per package (leaf 1 EBX[23:16]) */
     unsigned int nr;
     struct cpuid_leaf l[CPUID_POLICY_MAX]; /* static part of the guest view */
     struct cpuid_leaf spare;               /* written instead of l[] if it were full */
@@ -78,9 +78,9 @@ struct cpuid_policy {
 /* The per-vCPU state some leaves reflect. */
 struct cpuid_vcpu_state {
     u32 vcpu_id;
-    bool cr4_osxsave;       /* leaf 1 ECX[27] mirrors CR4.OSXSAVE */
-    bool apic_enabled;      /* leaf 1 EDX[9] mirrors IA32_APIC_BASE.EN */
-    u64 xcr0;               /* sizes the XSAVE area in 0xd.0 EBX */
+    bool cr4_osxsave;  /* leaf 1 ECX[27] mirrors CR4.OSXSAVE */
+    bool apic_enabled; /* leaf 1 EDX[9] mirrors IA32_APIC_BASE.EN */
+    u64 xcr0;          /* sizes the XSAVE area in 0xd.0 EBX */
 };
 
 /*
@@ -91,7 +91,7 @@ int cpuid_policy_init(struct cpuid_policy *p, const struct cpuid_table *host,
                       const struct cpuid_policy_config *cfg);
 
 /* The guest's CPUID(leaf, subleaf) on vCPU v: regs = { eax, ebx, ecx, edx }. */
-void cpuid_policy_lookup(const struct cpuid_policy *p, const struct cpuid_vcpu_state *v,
-                         u32 leaf, u32 subleaf, u32 regs[4]);
+void cpuid_policy_lookup(const struct cpuid_policy *p, const struct cpuid_vcpu_state *v, u32 leaf,
+                         u32 subleaf, u32 regs[4]);
 
 #endif
