@@ -3,10 +3,18 @@
 # the guest CPUID policy: builds tests/tools/cpuid_probe.c (with the
 # hypervisor's own collector), boots it under each model and writes
 # tests/unit/data/cpuid_<name>.h. Re-run after a QEMU upgrade.
+#
+#   --check   write to build/cpuid-probe/data instead and fail if the
+#             committed data differ from what this QEMU reports
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/build/cpuid-probe
 DATA=$ROOT/tests/unit/data
+CHECK=0
+if [ "${1:-}" = "--check" ]; then
+    CHECK=1
+    DATA=$OUT/data
+fi
 mkdir -p "$OUT" "$DATA"
 
 gcc -m32 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -39,3 +47,11 @@ capture qemu_max max
 capture qemu64_svm_npt qemu64,+svm,+npt
 capture qemu_epyc EPYC
 capture qemu_skylake Skylake-Client
+
+if [ "$CHECK" -eq 1 ]; then
+    diff -u "$ROOT/tests/unit/data" "$DATA" >&2 || {
+        echo "capture-cpuid: tests/unit/data is stale for this QEMU: run scripts/capture-cpuid.sh" >&2
+        exit 1
+    }
+    echo "capture-cpuid: committed data match this QEMU"
+fi
