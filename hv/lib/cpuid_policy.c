@@ -82,7 +82,7 @@
 #define VIRT_ADDR_BITS 48 /* 4-level paging: LA57 is hidden */
 
 #define XSAVE_LEGACY_SIZE 576 /* legacy area + header */
-#define XCR0_SUPPORTED (XSTATE_X87 | XSTATE_SSE | XSTATE_YMM | XSTATE_AVX512)
+#define XCR0_SUPPORTED (XCR0_X87 | XCR0_SSE | XCR0_YMM | XCR0_AVX512)
 
 static const struct cpuid_leaf *host_leaf(const struct cpuid_table *h, u32 leaf, u32 sub,
                                           u32 max_basic, u32 max_ext)
@@ -136,15 +136,15 @@ static u64 compute_xcr0_max(const struct cpuid_table *h, const struct cpuid_leaf
     if (!(l1->c & L1_ECX_XSAVE) || !d0)
         return 0;
     x = ((u64)d0->d << 32 | d0->a) & mask & XCR0_SUPPORTED;
-    if ((x & (XSTATE_X87 | XSTATE_SSE)) != (XSTATE_X87 | XSTATE_SSE))
+    if ((x & (XCR0_X87 | XCR0_SSE)) != (XCR0_X87 | XCR0_SSE))
         return 0;
     /* A component only with its instructions: YMM with AVX, AVX-512 with AVX512F. */
     if (!(l1->c & BIT(28)))
-        x &= ~XSTATE_YMM;
+        x &= ~XCR0_YMM;
     if (!l7 || !(l7->b & BIT(16)))
-        x &= ~XSTATE_AVX512;
-    if ((x & XSTATE_AVX512) != XSTATE_AVX512 || !(x & XSTATE_YMM))
-        x &= ~XSTATE_AVX512; /* all three components or none, on top of YMM */
+        x &= ~XCR0_AVX512;
+    if ((x & XCR0_AVX512) != XCR0_AVX512 || !(x & XCR0_YMM))
+        x &= ~XCR0_AVX512; /* all three components or none, on top of YMM */
     return x;
 }
 
@@ -187,7 +187,7 @@ static u32 xsave_size(const struct cpuid_policy *p, u64 xcr0, bool compacted)
 static void basic_leaves(struct cpuid_policy *p, const struct cpuid_table *h,
                          const struct cpuid_leaf *l0, const struct cpuid_leaf *l1)
 {
-    const bool avx = p->xcr0_max & XSTATE_YMM, avx512 = p->xcr0_max & XSTATE_AVX512;
+    const bool avx = p->xcr0_max & XCR0_YMM, avx512 = p->xcr0_max & XCR0_AVX512;
     const struct cpuid_leaf *hl;
     struct cpuid_leaf *e;
 
@@ -289,7 +289,7 @@ static void basic_leaves(struct cpuid_policy *p, const struct cpuid_table *h,
 static void extended_leaves(struct cpuid_policy *p, const struct cpuid_table *h,
                             const struct cpuid_leaf *guest_l1)
 {
-    const bool avx = p->xcr0_max & XSTATE_YMM;
+    const bool avx = p->xcr0_max & XCR0_YMM;
     const struct cpuid_leaf *hl;
     struct cpuid_leaf *e;
 

@@ -131,17 +131,17 @@ static u32 fault_code(const struct walker *wk, bool present, bool rsvd)
     u32 pfec = 0;
 
     if (present)
-        pfec |= PFEC_PRESENT;
+        pfec |= GW_PFEC_PRESENT;
     if (rsvd)
-        pfec |= PFEC_RSVD;
+        pfec |= GW_PFEC_RSVD;
     if (wk->access & GW_WRITE)
-        pfec |= PFEC_WRITE;
+        pfec |= GW_PFEC_WRITE;
     if ((wk->access & GW_USER) && !(wk->access & GW_IMPLICIT))
-        pfec |= PFEC_USER;
+        pfec |= GW_PFEC_USER;
     /* The I/D bit is only reported where execute protection exists. */
     if ((wk->access & GW_FETCH) &&
         ((wk->pg->cr4 & GW_CR4_SMEP) || (wk->mode != MODE_2LEVEL && wk->nxe)))
-        pfec |= PFEC_FETCH;
+        pfec |= GW_PFEC_FETCH;
     return pfec;
 }
 

@@ -51,7 +51,7 @@ static struct cpuid_policy_config config(unsigned nr_vcpus)
         .domid = 7,
         .nr_vcpus = nr_vcpus,
         .tsc_khz = 2596133,
-        .xcr0_mask = XSTATE_X87 | XSTATE_SSE | XSTATE_YMM,
+        .xcr0_mask = XCR0_X87 | XCR0_SSE | XCR0_YMM,
     };
 }
 
@@ -120,7 +120,7 @@ static void check_invariants(unsigned nr_vcpus)
     bool avx = r.c & BIT(28), xsave = r.c & BIT(26);
     assert_true(!avx || xsave);
     assert_int_equal(xsave, pol.xcr0_max != 0);
-    assert_int_equal(avx, (pol.xcr0_max & XSTATE_YMM) != 0);
+    assert_int_equal(avx, (pol.xcr0_max & XCR0_YMM) != 0);
 
     r = q(0, 5, 0);
     assert_zero(r); /* MONITOR/MWAIT leaf */
@@ -256,7 +256,7 @@ static void xsave_follows_context_switched_components(void **state)
     assert_true(r[2] & BIT(27));
 
     /* Only x87/SSE switched: no AVX family. */
-    cfg.xcr0_mask = XSTATE_X87 | XSTATE_SSE;
+    cfg.xcr0_mask = XCR0_X87 | XCR0_SSE;
     init(&hosts[0], cfg);
     assert_int_equal(pol.xcr0_max, 3);
     assert_false(q(0, 1, 0).c & (BIT(28) | BIT(29) | BIT(12)));
@@ -305,7 +305,7 @@ static void avx512_needs_all_three_components(void **state)
     assert_true(q(0, 7, 0).b & BIT(16));
     assert_int_equal(q(0, 0xd, 0).c, 0x680 + 1024);
 
-    cfg.xcr0_mask = ~XSTATE_ZMM_HI256;
+    cfg.xcr0_mask = ~XCR0_ZMM_HI256;
     assert_int_equal(cpuid_policy_init(&pol, &table, &cfg), 0);
     assert_int_equal(pol.xcr0_max, 7);
     assert_false(q(0, 7, 0).b & (BIT(16) | BIT(17) | BIT(30) | BIT(31)));

@@ -299,7 +299,8 @@ static void long_mode_4k_2m_1g(void **state)
 
     /* Without 1 GiB page support, PS in a PDPTE is a reserved bit. */
     pg.gbpages = false;
-    expect_fault(&pt, pg, 0x0000004000000000ull, GW_USER, PFEC_PRESENT | PFEC_RSVD | PFEC_USER, 3);
+    expect_fault(&pt, pg, 0x0000004000000000ull, GW_USER,
+                 GW_PFEC_PRESENT | GW_PFEC_RSVD | GW_PFEC_USER, 3);
 }
 
 static void long_mode_cr3_high_bits_ignored(void **state)
@@ -400,13 +401,13 @@ static void permission_matrix(enum mode m)
                 if (rc != -EFAULT)
                     fail_msg("mode %d bits %#x env %#x acc %#x: rc %d, want fault", m, bits, env,
                              acc, rc);
-                u32 want = PFEC_PRESENT;
+                u32 want = GW_PFEC_PRESENT;
                 if (acc & GW_WRITE)
-                    want |= PFEC_WRITE;
+                    want |= GW_PFEC_WRITE;
                 if ((acc & GW_USER) && !(acc & GW_IMPLICIT))
-                    want |= PFEC_USER;
+                    want |= GW_PFEC_USER;
                 if ((acc & GW_FETCH) && (smep || (m != M2 && nxe)))
-                    want |= PFEC_FETCH;
+                    want |= GW_PFEC_FETCH;
                 assert_int_equal(w.pfec, want);
                 assert_int_equal(w.level, 1);
             }
@@ -436,7 +437,7 @@ static void user_bit_needed_at_every_level(void **state)
     u64 flags[5] = {0, 0, P | RW | US, P | RW, P | RW | US}; /* PDPTE: supervisor */
 
     map(&pt, 0x1000, 0x2000, 1, P | RW | US, flags);
-    expect_fault(&pt, pg, 0x1000, GW_USER, PFEC_PRESENT | PFEC_USER, 1);
+    expect_fault(&pt, pg, 0x1000, GW_USER, GW_PFEC_PRESENT | GW_PFEC_USER, 1);
     expect_gpa(&pt, pg, 0x1000, 0, 0x2000, 4096); /* supervisor: not a user page, no SMAP */
 }
 
@@ -458,8 +459,9 @@ static void not_present_at_each_level(void **state)
                     get(table + idx(m, 0x40201000, l) * esize(m), esize(m)) & 0x000ffffffffff000ull;
             ea = table + idx(m, 0x40201000, level) * esize(m);
             set(ea, get(ea, esize(m)) & ~P, esize(m));
-            expect_fault(&pt, pg, 0x40201000, GW_WRITE | GW_USER, PFEC_WRITE | PFEC_USER, level);
-            expect_fault(&pt, pg, 0x40201000, GW_FETCH, pg.efer & GW_EFER_NXE ? PFEC_FETCH : 0,
+            expect_fault(&pt, pg, 0x40201000, GW_WRITE | GW_USER, GW_PFEC_WRITE | GW_PFEC_USER,
+                         level);
+            expect_fault(&pt, pg, 0x40201000, GW_FETCH, pg.efer & GW_EFER_NXE ? GW_PFEC_FETCH : 0,
                          level);
         }
     }
@@ -522,7 +524,7 @@ static void reserved_bits(void **state)
         set(ea, good | c->bits, esize(c->mode));
         struct guest_walk w;
         int rc = walk(&pt, pg, va, GW_WRITE, &w);
-        if (rc != -EFAULT || w.pfec != (PFEC_PRESENT | PFEC_RSVD | PFEC_WRITE) ||
+        if (rc != -EFAULT || w.pfec != (GW_PFEC_PRESENT | GW_PFEC_RSVD | GW_PFEC_WRITE) ||
             w.level != c->level)
             fail_msg("%s: rc %d pfec %#x level %u", c->what, rc, w.pfec, w.level);
     }
@@ -534,9 +536,9 @@ static void nx_without_nxe_is_reserved(void **state)
     struct guest_paging pg = paging(MLONG);
 
     map(&pt, 0x1000, 0x2000, 1, P | NX, NULL);
-    expect_fault(&pt, pg, 0x1000, GW_FETCH, PFEC_PRESENT | PFEC_FETCH, 1);
+    expect_fault(&pt, pg, 0x1000, GW_FETCH, GW_PFEC_PRESENT | GW_PFEC_FETCH, 1);
     pg.efer &= ~GW_EFER_NXE;
-    expect_fault(&pt, pg, 0x1000, 0, PFEC_PRESENT | PFEC_RSVD, 1);
+    expect_fault(&pt, pg, 0x1000, 0, GW_PFEC_PRESENT | GW_PFEC_RSVD, 1);
 }
 
 static void intel_ignores_pml4e_global(void **state)
@@ -550,7 +552,7 @@ static void intel_ignores_pml4e_global(void **state)
     pg.amd = false;
     expect_gpa(&pt, pg, 0x1000, 0, 0x2000, 4096);
     pg.amd = true;
-    expect_fault(&pt, pg, 0x1000, 0, PFEC_PRESENT | PFEC_RSVD, 4);
+    expect_fault(&pt, pg, 0x1000, 0, GW_PFEC_PRESENT | GW_PFEC_RSVD, 4);
 }
 
 static void non_canonical_and_unsupported(void **state)
@@ -594,7 +596,7 @@ static void accessed_and_dirty(void **state)
         }
 
         /* A fault sets nothing. */
-        expect_fault(&pt, pg, va, GW_USER, PFEC_PRESENT | PFEC_USER, 1);
+        expect_fault(&pt, pg, va, GW_USER, GW_PFEC_PRESENT | GW_PFEC_USER, 1);
         for (unsigned l = 1; l <= levels(m); l++)
             assert_int_equal(get(ea[l], esize(m)) & (A | D), 0);
 

@@ -30,13 +30,13 @@
 #include <lares/types.h>
 
 /* XCR0 state components */
-#define XSTATE_X87 (1ull << 0)
-#define XSTATE_SSE (1ull << 1)
-#define XSTATE_YMM (1ull << 2)
-#define XSTATE_OPMASK (1ull << 5)
-#define XSTATE_ZMM_HI256 (1ull << 6)
-#define XSTATE_HI16_ZMM (1ull << 7)
-#define XSTATE_AVX512 (XSTATE_OPMASK | XSTATE_ZMM_HI256 | XSTATE_HI16_ZMM)
+#define XCR0_X87 (1ull << 0)
+#define XCR0_SSE (1ull << 1)
+#define XCR0_YMM (1ull << 2)
+#define XCR0_OPMASK (1ull << 5)
+#define XCR0_ZMM_HI256 (1ull << 6)
+#define XCR0_HI16_ZMM (1ull << 7)
+#define XCR0_AVX512 (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
 #define XEN_CPUID_BASE 0x40000000u
 #define XEN_CPUID_VERSION 0x00040011u /* 4.17 */

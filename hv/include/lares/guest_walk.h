@@ -29,11 +29,11 @@
                  SMAP applies whatever EFLAGS.AC says; GW_USER is ignored */
 
 /* Page-fault error code bits (the #PF error code pushed to the guest). */
-#define PFEC_PRESENT (1u << 0) /* 0: not present; 1: protection or reserved bit */
-#define PFEC_WRITE (1u << 1)
-#define PFEC_USER (1u << 2)
-#define PFEC_RSVD (1u << 3)
-#define PFEC_FETCH (1u << 4)
+#define GW_PFEC_PRESENT (1u << 0) /* 0: not present; 1: protection or reserved bit */
+#define GW_PFEC_WRITE (1u << 1)
+#define GW_PFEC_USER (1u << 2)
+#define GW_PFEC_RSVD (1u << 3)
+#define GW_PFEC_FETCH (1u << 4)
 
 /* Control-register bits the walker looks at. */
 #define GW_CR0_PE (1ull << 0)
