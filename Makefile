@@ -76,6 +76,17 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 	$(Q)scripts/run-unit-tests.sh $(BUILD)/unit $(UNIT_TESTS)
 
+# ---------------------------------------------------------------- host tools, guest images
+include tools/tools.mk
+
+# Debian's kernel, extracted, plus a busybox initramfs (cached under cache/).
+.PHONY: images iso
+images: $(VMLINUX_EXTRACT)
+	$(Q)VMLINUX_EXTRACT=$(VMLINUX_EXTRACT) scripts/build-guest-images.sh
+
+iso: $(BUILD)/lares.elf
+	$(Q)LARES_ELF=$(BUILD)/lares.elf scripts/make-iso.sh $(BUILD)/lares.iso "$(ISO_CMDLINE)"
+
 # ---------------------------------------------------------------- top level
 .PHONY: deps test integration run clean
 deps:

@@ -1,0 +1,20 @@
+# Host tools (included by the top Makefile): build/tools/<name>.
+TOOLS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+                -Wmissing-prototypes -Wstrict-prototypes -Wvla -MMD -MP
+
+VMLINUX_EXTRACT_SRCS := $(wildcard tools/vmlinux-extract/*.c)
+VMLINUX_EXTRACT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(VMLINUX_EXTRACT_SRCS))
+
+$(BUILD)/tools/vmlinux-extract/%.o: tools/vmlinux-extract/%.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC) $(TOOLS_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/vmlinux-extract/vmlinux-extract: $(VMLINUX_EXTRACT_OBJS)
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -o $@ $^ -llzma -llz4 -lzstd -lz
+
+.PHONY: tools
+tools: $(BUILD)/tools/vmlinux-extract/vmlinux-extract
+
+-include $(VMLINUX_EXTRACT_OBJS:.o=.d)
