@@ -84,8 +84,10 @@ include tools/tools.mk
 images: $(VMLINUX_EXTRACT)
 	$(Q)VMLINUX_EXTRACT=$(VMLINUX_EXTRACT) scripts/build-guest-images.sh
 
+# GRUB ISO; ISO_CMDLINE and ISO_MODULES (plain paths) override the defaults.
+ISO_CMDLINE ?= console=com1 loglvl=info
 iso: $(BUILD)/lares.elf
-	$(Q)LARES_ELF=$(BUILD)/lares.elf scripts/make-iso.sh $(BUILD)/lares.iso "$(ISO_CMDLINE)"
+	$(Q)LARES_ELF=$(BUILD)/lares.elf scripts/make-iso.sh $(BUILD)/lares.iso "$(ISO_CMDLINE)" $(ISO_MODULES)
 
 # ---------------------------------------------------------------- top level
 .PHONY: deps test integration run clean
