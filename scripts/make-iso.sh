@@ -60,7 +60,8 @@ cp "$elf" "$tree/boot/lares.elf"
         [ -f "$path" ] || die "module $path not found"
         name="$i-$(basename "$path")"
         cp "$path" "$tree/boot/modules/$name"
-        echo "    module2 /boot/modules/$name$(grub_quote "$args")"
+        # --nounzip: GRUB would otherwise hand over gzip files decompressed.
+        echo "    module2 --nounzip /boot/modules/$name$(grub_quote "$args")"
         i=$((i + 1))
     done
     echo "    boot"
