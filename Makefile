@@ -4,6 +4,9 @@
 #   make run        boot Lares under QEMU with example guests
 #   make test       every test: host unit tests, then QEMU integration tests
 #   make iso        build/lares.iso, a GRUB (Multiboot 2) bootable image
+#                   (ISO_CMDLINE="...", ISO_MODULES="paths"; scripts/make-iso.sh for more)
+#   make tools      host tools: build/tools/vmlinux-extract
+#   make images     Debian's kernel (vmlinux, System.map) + busybox initramfs in cache/linux/
 #
 # Sources are found by directory: adding a .c file to hv/ needs no edit here.
 

@@ -27,6 +27,11 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 INITRAMFS_SRC=$ROOT/images/initramfs
 EX_TEMPFAIL=75
 
+# Work directories of this run, removed however it ends.
+WORKDIRS=()
+cleanup() { [ ${#WORKDIRS[@]} -eq 0 ] || rm -rf "${WORKDIRS[@]}"; }
+trap cleanup EXIT
+
 log() { echo "images: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 unreachable() { log "error: $*"; exit $EX_TEMPFAIL; }
@@ -101,6 +106,7 @@ build_kernel() {
     [ -x "$EXTRACT" ] || die "$EXTRACT is missing: run 'make tools' first"
     EXTRACT=$(readlink -f "$EXTRACT")
     tmp=$(mktemp -d "$CACHE/.linux-new.XXXXXX")
+    WORKDIRS+=("$tmp")
     chmod 755 "$tmp"
     download_deb "$tmp"
     deb=$(ls "$tmp"/linux-image-*.deb)
@@ -115,7 +121,7 @@ build_kernel() {
     mv "$tmp/boot/config-$RELEASE" "$tmp/config"
     rmdir "$tmp/boot"
     echo "$PKG $VERSION" > "$tmp/kernel.stamp"
-    # Swap the finished directory in; an interrupted run leaves only a .linux-new.* behind.
+    # Swap the finished directory in, so an interrupted run never leaves a half-built one.
     rm -rf "$OUT"
     mv "$tmp" "$OUT"
 }
@@ -135,6 +141,7 @@ build_initramfs() {
     file -L "$BUSYBOX" | grep -q 'statically linked' ||
         die "$BUSYBOX is not a static busybox (install busybox-static)"
     tmp=$(mktemp -d "$CACHE/.initramfs.XXXXXX")
+    WORKDIRS+=("$tmp")
     d=$tmp/root
     mkdir -p "$d"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc} "$d/$mods"/{block,net}
     cp "$BUSYBOX" "$d/bin/busybox"
@@ -149,7 +156,6 @@ build_initramfs() {
     (cd "$d" && find . -mindepth 1 | LC_ALL=C sort |
         cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9 -n > "$tmp/initramfs.cpio.gz"
     mv "$tmp/initramfs.cpio.gz" "$OUT/initramfs.cpio.gz"
-    rm -rf "$tmp"
     log "built $OUT/initramfs.cpio.gz ($(stat -c %s "$OUT/initramfs.cpio.gz") bytes)"
 }
 
