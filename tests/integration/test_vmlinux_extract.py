@@ -107,7 +107,7 @@ def test_lz4_with_several_blocks(tmp_path):
     (b"\0" * 100, NOT_BZIMAGE, "too short"),
     (make_bzimage(b"x" * 8, magic=b"Hdr!"), NOT_BZIMAGE, "HdrS"),
     (make_bzimage(b"x" * 8, version=0x0206), OLD_PROTOCOL, "2.06"),
-])
+], ids=["pe-file", "short", "no-HdrS", "protocol-2.06"])
 def test_rejects_non_bzimages(tmp_path, image, code, message):
     p, out = run(tmp_path, image)
     assert p.returncode == code, p.stderr
