@@ -120,15 +120,21 @@ static void codecs_are_told_apart_by_magic(void **state)
         enum codec codec;
         const char *name;
     } cases[] = {
-        {"\xfd" "7zXZ\0\x00", 7, CODEC_XZ, "xz"},
+        {"\xfd"
+         "7zXZ\0\x00",
+         7, CODEC_XZ, "xz"},
         {"\x1f\x8b\x08", 3, CODEC_GZIP, "gzip"},
         {"\x28\xb5\x2f\xfd\x00", 5, CODEC_ZSTD, "zstd"},
         {"\x02\x21\x4c\x18\x00", 5, CODEC_LZ4, "lz4"},
         {"\x5d\x00\x00\x80\x00", 5, CODEC_LZMA, "lzma"},
         {"BZh91AY", 7, CODEC_BZIP2, "bzip2"},
         {"\x89LZO\0", 5, CODEC_LZO, "lzo"},
-        {"\x7f" "ELF", 4, CODEC_UNKNOWN, "unknown"},
-        {"\xfd" "7zX", 4, CODEC_UNKNOWN, "unknown"}, /* too short for the xz magic */
+        {"\x7f"
+         "ELF",
+         4, CODEC_UNKNOWN, "unknown"},
+        {"\xfd"
+         "7zX",
+         4, CODEC_UNKNOWN, "unknown"}, /* too short for the xz magic */
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -143,7 +149,7 @@ static void codecs_are_told_apart_by_magic(void **state)
 
 static uint8_t elf[4096];
 
-#define PHOFF    64
+#define PHOFF 64
 #define NOTE_OFF 0x200
 #define LOAD_OFF 0x400
 

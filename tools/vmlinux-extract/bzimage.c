@@ -6,16 +6,16 @@
 #include "le.h"
 
 /* Absolute file offsets of setup-header fields. */
-#define OFF_SETUP_SECTS    0x1f1
-#define OFF_BOOT_FLAG      0x1fe
-#define OFF_HEADER         0x202
-#define OFF_VERSION        0x206
+#define OFF_SETUP_SECTS 0x1f1
+#define OFF_BOOT_FLAG 0x1fe
+#define OFF_HEADER 0x202
+#define OFF_VERSION 0x206
 #define OFF_PAYLOAD_OFFSET 0x248
 #define OFF_PAYLOAD_LENGTH 0x24c
-#define SETUP_HEADER_END   0x250 /* enough to read every field above */
+#define SETUP_HEADER_END 0x250 /* enough to read every field above */
 
-#define BOOT_FLAG          0xaa55
-#define SECTOR             512
+#define BOOT_FLAG 0xaa55
+#define SECTOR 512
 
 enum vx_status bzimage_parse(const uint8_t *img, size_t len, struct bzimage *bz,
                              struct vx_error *err)
@@ -28,7 +28,8 @@ enum vx_status bzimage_parse(const uint8_t *img, size_t len, struct bzimage *bz,
         return vx_fail(err, VX_NOT_BZIMAGE,
                        "not a bzImage: %zu bytes is too short for an x86 setup header", len);
     if (le16(img + OFF_BOOT_FLAG) != BOOT_FLAG)
-        return vx_fail(err, VX_NOT_BZIMAGE, "not a bzImage: boot_flag at 0x1fe is 0x%04x, not 0xaa55",
+        return vx_fail(err, VX_NOT_BZIMAGE,
+                       "not a bzImage: boot_flag at 0x1fe is 0x%04x, not 0xaa55",
                        le16(img + OFF_BOOT_FLAG));
     if (memcmp(img + OFF_HEADER, "HdrS", 4) != 0)
         return vx_fail(err, VX_NOT_BZIMAGE,

@@ -10,7 +10,7 @@
 #include "le.h"
 
 /* The legacy LZ4 frame (lz4 -l): magic, then blocks of at most 8 MiB output. */
-#define LZ4_LEGACY_MAGIC      0x184c2102u
+#define LZ4_LEGACY_MAGIC 0x184c2102u
 #define LZ4_LEGACY_BLOCK_SIZE (8u << 20)
 
 /* Make room for at least `more` bytes after out->len. */
@@ -55,8 +55,8 @@ static const char *lzma_strerror(lzma_ret ret)
 }
 
 /* xz (one stream only: the kernel's size trailer follows it) and legacy .lzma. */
-static enum vx_status decode_lzma_family(bool alone, const uint8_t *in, size_t len,
-                                         struct buf *out, struct vx_error *err)
+static enum vx_status decode_lzma_family(bool alone, const uint8_t *in, size_t len, struct buf *out,
+                                         struct vx_error *err)
 {
     lzma_stream s = LZMA_STREAM_INIT;
     lzma_ret ret;
@@ -187,8 +187,9 @@ static enum vx_status decode_gzip(const uint8_t *in, size_t len, struct buf *out
         out->len = (size_t)(z.next_out - out->data);
     } while (ret == Z_OK);
     if (!rc && ret != Z_STREAM_END)
-        rc = vx_fail(err, VX_CORRUPT, "gzip payload: %s",
-                     ret == Z_BUF_ERROR ? "stream is truncated" : (z.msg ? z.msg : "inflate error"));
+        rc =
+            vx_fail(err, VX_CORRUPT, "gzip payload: %s",
+                    ret == Z_BUF_ERROR ? "stream is truncated" : (z.msg ? z.msg : "inflate error"));
     inflateEnd(&z);
     return rc;
 }

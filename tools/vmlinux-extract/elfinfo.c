@@ -5,14 +5,14 @@
 
 #include "le.h"
 
-#define EHDR_SIZE    64
-#define PHDR_SIZE    56
-#define SHDR_SIZE    64
-#define ELFCLASS64   2
-#define ELFDATA2LSB  1
-#define EM_X86_64    62
-#define PT_NOTE      4
-#define SHT_NOBITS   8
+#define EHDR_SIZE 64
+#define PHDR_SIZE 56
+#define SHDR_SIZE 64
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EM_X86_64 62
+#define PT_NOTE 4
+#define SHT_NOBITS 8
 
 /* Does [off, off + size) fit inside a buffer of len bytes? */
 static bool in_bounds(uint64_t off, uint64_t size, size_t len)
@@ -58,12 +58,12 @@ static enum vx_status scan_notes(const uint8_t *p, uint64_t size, struct elf_inf
 static enum vx_status check_ident(const uint8_t *p, size_t len, struct vx_error *err)
 {
     if (len < EHDR_SIZE || memcmp(p, "\177ELF", 4) != 0)
-        return vx_fail(err, VX_NOT_ELF, "decompressed payload is not an ELF file (starts %02x %02x %02x %02x)",
-                       len > 0 ? p[0] : 0, len > 1 ? p[1] : 0, len > 2 ? p[2] : 0,
-                       len > 3 ? p[3] : 0);
+        return vx_fail(
+            err, VX_NOT_ELF, "decompressed payload is not an ELF file (starts %02x %02x %02x %02x)",
+            len > 0 ? p[0] : 0, len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
     if (p[4] != ELFCLASS64 || p[5] != ELFDATA2LSB)
-        return vx_fail(err, VX_NOT_ELF, "ELF is not 64-bit little-endian (class %u, data %u)",
-                       p[4], p[5]);
+        return vx_fail(err, VX_NOT_ELF, "ELF is not 64-bit little-endian (class %u, data %u)", p[4],
+                       p[5]);
     if (le16(p + 18) != EM_X86_64)
         return vx_fail(err, VX_NOT_ELF, "ELF machine is %u, not x86-64 (62)", le16(p + 18));
     return VX_OK;
@@ -80,8 +80,9 @@ static enum vx_status check_segments(const uint8_t *p, size_t len, struct elf_in
     if (info->phnum == 0)
         return vx_fail(err, VX_NOT_ELF, "ELF has no program headers: nothing to load");
     if (phentsize != PHDR_SIZE || !in_bounds(phoff, (uint64_t)info->phnum * PHDR_SIZE, len))
-        return vx_fail(err, VX_NOT_ELF, "ELF program header table (%u x %u bytes at %#llx) is invalid",
-                       info->phnum, phentsize, (unsigned long long)phoff);
+        return vx_fail(err, VX_NOT_ELF,
+                       "ELF program header table (%u x %u bytes at %#llx) is invalid", info->phnum,
+                       phentsize, (unsigned long long)phoff);
     info->extent = max_u64(info->extent, phoff + (uint64_t)info->phnum * PHDR_SIZE);
 
     for (unsigned i = 0; i < info->phnum; i++) {
@@ -111,8 +112,9 @@ static enum vx_status check_sections(const uint8_t *p, size_t len, struct elf_in
     if (shoff == 0 || shnum == 0)
         return VX_OK; /* section headers are optional in an executable */
     if (shentsize != SHDR_SIZE || !in_bounds(shoff, (uint64_t)shnum * SHDR_SIZE, len))
-        return vx_fail(err, VX_NOT_ELF, "ELF section header table (%u x %u bytes at %#llx) is invalid",
-                       shnum, shentsize, (unsigned long long)shoff);
+        return vx_fail(err, VX_NOT_ELF,
+                       "ELF section header table (%u x %u bytes at %#llx) is invalid", shnum,
+                       shentsize, (unsigned long long)shoff);
     info->extent = max_u64(info->extent, shoff + (uint64_t)shnum * SHDR_SIZE);
 
     for (unsigned i = 0; i < shnum; i++) {

@@ -15,11 +15,11 @@
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 
 struct elf_info {
-    uint64_t entry;      /* e_entry */
+    uint64_t entry; /* e_entry */
     uint16_t phnum;
-    uint64_t extent;     /* bytes covered by headers, segments and sections */
+    uint64_t extent; /* bytes covered by headers, segments and sections */
     bool has_pvh_entry;
-    uint64_t pvh_entry;  /* physical address from the PHYS32_ENTRY note */
+    uint64_t pvh_entry; /* physical address from the PHYS32_ENTRY note */
 };
 
 /*

@@ -131,10 +131,9 @@ static enum vx_status extract(const char *in, const char *out, bool quiet, struc
         printf("%s: %s: boot protocol %u.%02u, %s payload of %u bytes at %#llx\n"
                "%s: %s: ELF64 x86-64, %llu bytes (%zu trailing bytes dropped), "
                "Xen PVH entry (PHYS32_ENTRY note) %#llx\n",
-               prog, in, bz.version >> 8, bz.version & 0xff, codec_name(codec),
-               bz.payload_length, (unsigned long long)bz.payload_start, prog, out,
-               (unsigned long long)info.extent, elf.len - (size_t)info.extent,
-               (unsigned long long)info.pvh_entry);
+               prog, in, bz.version >> 8, bz.version & 0xff, codec_name(codec), bz.payload_length,
+               (unsigned long long)bz.payload_start, prog, out, (unsigned long long)info.extent,
+               elf.len - (size_t)info.extent, (unsigned long long)info.pvh_entry);
 out:
     free(image.data);
     free(elf.data);
