@@ -4,6 +4,9 @@
 #   make run        boot Lares under QEMU with example guests
 #   make test       every test: host unit tests, then QEMU integration tests
 #   make iso        build/lares.iso, a GRUB (Multiboot 2) bootable image
+#                   (ISO_CMDLINE="...", ISO_MODULES="paths"; scripts/make-iso.sh for more)
+#   make tools      host tools: build/tools/vmlinux-extract
+#   make images     Debian's kernel (vmlinux, System.map) + busybox initramfs in cache/linux/
 #
 # Sources are found by directory: adding a .c file to hv/ needs no edit here.
 
@@ -151,6 +154,19 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 .PHONY: unit
 unit: $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 	$(Q)scripts/run-unit-tests.sh $(BUILD)/unit $(UNIT_TESTS)
+
+# ---------------------------------------------------------------- host tools, guest images
+include tools/tools.mk
+
+# Debian's kernel, extracted, plus a busybox initramfs (cached under cache/).
+.PHONY: images iso
+images: $(VMLINUX_EXTRACT)
+	$(Q)VMLINUX_EXTRACT=$(VMLINUX_EXTRACT) scripts/build-guest-images.sh
+
+# GRUB ISO; ISO_CMDLINE and ISO_MODULES (plain paths) override the defaults.
+ISO_CMDLINE ?= console=com1 loglvl=info
+iso: $(BUILD)/lares.elf
+	$(Q)LARES_ELF=$(BUILD)/lares.elf scripts/make-iso.sh $(BUILD)/lares.iso "$(ISO_CMDLINE)" $(ISO_MODULES)
 
 # ---------------------------------------------------------------- top level
 .PHONY: deps test integration run clean

@@ -11,22 +11,22 @@
 #include <lares/string.h>
 #include <public/elfnote.h>
 
-#define EI_NIDENT     16
-#define EI_CLASS      4
-#define EI_DATA       5
-#define EI_VERSION    6
-#define ELFCLASS32    1
-#define ELFCLASS64    2
-#define ELFDATA2LSB   1
-#define EV_CURRENT    1
-#define ET_EXEC       2
-#define PT_LOAD       1
-#define PT_NOTE       4
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
+#define ET_EXEC 2
+#define PT_LOAD 1
+#define PT_NOTE 4
 
-#define EHDR32_SIZE   52
-#define EHDR64_SIZE   64
-#define PHDR32_SIZE   32
-#define PHDR64_SIZE   56
+#define EHDR32_SIZE 52
+#define EHDR64_SIZE 64
+#define PHDR32_SIZE 32
+#define PHDR64_SIZE 56
 #define NOTE_HDR_SIZE 12
 
 /* A program header, widened to 64 bits. */
@@ -290,7 +290,7 @@ static int parse(struct parse_ctx *c, u64 ram_limit)
 int elf_image_parse(const void *file, size_t len, u64 ram_limit, struct elf_image *img,
                     const char **why)
 {
-    struct parse_ctx c = { .file = file, .len = file ? len : 0, .img = img };
+    struct parse_ctx c = {.file = file, .len = file ? len : 0, .img = img};
     int rc;
 
     memset(img, 0, sizeof(*img));
@@ -302,8 +302,8 @@ int elf_image_parse(const void *file, size_t len, u64 ram_limit, struct elf_imag
     return rc;
 }
 
-int elf_image_load(const struct elf_image *img, const void *file, size_t len,
-                   elf_write_fn write, void *ctx)
+int elf_image_load(const struct elf_image *img, const void *file, size_t len, elf_write_fn write,
+                   void *ctx)
 {
     const u8 *f = file;
 

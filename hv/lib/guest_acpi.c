@@ -16,10 +16,10 @@
 #include <lares/string.h>
 #include <lares/vcpu_topology.h>
 
-#define OEM_ID           "LARES "
-#define OEM_TABLE_ID     "LARESPVH"
-#define OEM_REVISION     1
-#define CREATOR_ID       "LRES"
+#define OEM_ID "LARES "
+#define OEM_TABLE_ID "LARESPVH"
+#define OEM_REVISION 1
+#define CREATOR_ID "LRES"
 #define CREATOR_REVISION 1
 
 struct acpi_header {
@@ -56,7 +56,7 @@ struct acpi_gas {
 } __packed;
 
 #define GAS_SPACE_SYSTEM_IO 1
-#define GAS_ACCESS_BYTE     1
+#define GAS_ACCESS_BYTE 1
 
 struct acpi_fadt {
     struct acpi_header h;
@@ -87,13 +87,13 @@ struct acpi_fadt {
     struct acpi_gas sleep_control, sleep_status;
 } __packed;
 
-#define FADT_REVISION          5
-#define FADT_WBINVD            (1u << 0)
-#define FADT_PWR_BUTTON        (1u << 4) /* no fixed power button */
-#define FADT_SLP_BUTTON        (1u << 5) /* no fixed sleep button */
-#define FADT_HW_REDUCED_ACPI   (1u << 20)
-#define BOOT_ARCH_NO_VGA       (1u << 2)
-#define BOOT_ARCH_NO_CMOS_RTC  (1u << 5) /* and bit 1 (8042 present) clear */
+#define FADT_REVISION 5
+#define FADT_WBINVD (1u << 0)
+#define FADT_PWR_BUTTON (1u << 4) /* no fixed power button */
+#define FADT_SLP_BUTTON (1u << 5) /* no fixed sleep button */
+#define FADT_HW_REDUCED_ACPI (1u << 20)
+#define BOOT_ARCH_NO_VGA (1u << 2)
+#define BOOT_ARCH_NO_CMOS_RTC (1u << 5) /* and bit 1 (8042 present) clear */
 
 struct acpi_facs {
     char signature[4];
@@ -123,8 +123,8 @@ struct acpi_madt_lapic {
     u32 flags; /* bit 0: enabled */
 } __packed;
 
-#define MADT_REVISION     2 /* as libxl */
-#define MADT_TYPE_LAPIC   0
+#define MADT_REVISION 2 /* as libxl */
+#define MADT_TYPE_LAPIC 0
 #define MADT_LAPIC_ENABLED 1u
 
 _Static_assert(sizeof(struct acpi_header) == 36, "ACPI header");
@@ -142,13 +142,15 @@ _Static_assert(sizeof(struct acpi_madt) == 44, "MADT");
 _Static_assert(sizeof(struct acpi_madt_lapic) == 8, "MADT LAPIC entry");
 
 /* Name (\_S5, Package () { 5, 5, 0, 0 }) in AML. */
+/* clang-format off */
 static const u8 aml_s5[] = {
-    0x08, '_', 'S', '5', '_',                 /* NameOp "_S5_" */
-    0x12, 0x08, 0x04,                         /* PackageOp, PkgLength 8, 4 elements */
-    0x0a, GUEST_ACPI_SLP_TYP_S5,              /* BytePrefix 5: SLP_TYPa */
-    0x0a, GUEST_ACPI_SLP_TYP_S5,              /* SLP_TYPb */
-    0x00, 0x00,                               /* ZeroOp x2 */
+    0x08, '_', 'S', '5', '_',       /* NameOp "_S5_" */
+    0x12, 0x08, 0x04,               /* PackageOp, PkgLength 8, 4 elements */
+    0x0a, GUEST_ACPI_SLP_TYP_S5,    /* BytePrefix 5: SLP_TYPa */
+    0x0a, GUEST_ACPI_SLP_TYP_S5,    /* SLP_TYPb */
+    0x00, 0x00,                     /* ZeroOp x2 */
 };
+/* clang-format on */
 
 /* Offsets of each table inside the buffer; everything is 16-byte aligned. */
 struct acpi_layout {
@@ -244,7 +246,7 @@ static void build_facs(u8 *buf, const struct acpi_layout *l)
 /* XSDT (8-byte entries) and RSDT (4-byte entries) listing FADT and MADT. */
 static void build_sdts(u8 *buf, u64 base, const struct acpi_layout *l)
 {
-    const u64 entries[NR_SDT_ENTRIES] = { base + l->fadt, base + l->madt };
+    const u64 entries[NR_SDT_ENTRIES] = {base + l->fadt, base + l->madt};
     u8 *x = buf + l->xsdt, *r = buf + l->rsdt;
 
     header(x, "XSDT", sizeof(struct acpi_header) + 8 * NR_SDT_ENTRIES, 1);
@@ -323,8 +325,7 @@ static void build_madt(u8 *buf, const struct acpi_layout *l, unsigned nr_vcpus)
     seal(m);
 }
 
-int guest_acpi_build(const struct guest_acpi_config *cfg, void *buf, size_t buf_size,
-                     size_t *used)
+int guest_acpi_build(const struct guest_acpi_config *cfg, void *buf, size_t buf_size, size_t *used)
 {
     const bool with_s5 = cfg->sleep_port != 0;
     struct acpi_layout l;

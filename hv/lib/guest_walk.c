@@ -8,19 +8,19 @@
 #include <lares/guest_walk.h>
 #include <lares/string.h>
 
-#define PTE_P   (1ull << 0)
-#define PTE_RW  (1ull << 1)
-#define PTE_US  (1ull << 2)
-#define PTE_A   (1ull << 5)
-#define PTE_D   (1ull << 6)
-#define PTE_PS  (1ull << 7)
-#define PTE_G   (1ull << 8)
-#define PTE_NX  (1ull << 63)
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2)
+#define PTE_A (1ull << 5)
+#define PTE_D (1ull << 6)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
 
 #define ADDR_MASK_52 0x000ffffffffff000ull
 #define BITS(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
 
-#define MAX_LEVELS  4
+#define MAX_LEVELS 4
 #define MAX_RETRIES 8
 
 enum paging_mode { MODE_2LEVEL, MODE_PAE, MODE_LONG };
@@ -31,7 +31,7 @@ struct walker {
     enum paging_mode mode;
     u64 gva;
     u32 access;
-    u64 rsvd_phys;          /* address bits at and above MAXPHYADDR */
+    u64 rsvd_phys; /* address bits at and above MAXPHYADDR */
     bool nxe;
     /* The entries used, top level first. */
     unsigned int nr;
@@ -135,17 +135,17 @@ static u32 fault_code(const struct walker *wk, bool present, bool rsvd)
     u32 pfec = 0;
 
     if (present)
-        pfec |= PFEC_PRESENT;
+        pfec |= GW_PFEC_PRESENT;
     if (rsvd)
-        pfec |= PFEC_RSVD;
+        pfec |= GW_PFEC_RSVD;
     if (wk->access & GW_WRITE)
-        pfec |= PFEC_WRITE;
+        pfec |= GW_PFEC_WRITE;
     if ((wk->access & GW_USER) && !(wk->access & GW_IMPLICIT))
-        pfec |= PFEC_USER;
+        pfec |= GW_PFEC_USER;
     /* The I/D bit is only reported where execute protection exists. */
     if ((wk->access & GW_FETCH) &&
         ((wk->pg->cr4 & GW_CR4_SMEP) || (wk->mode != MODE_2LEVEL && wk->nxe)))
-        pfec |= PFEC_FETCH;
+        pfec |= GW_PFEC_FETCH;
     return pfec;
 }
 
@@ -285,10 +285,10 @@ static int setup(struct walker *wk, const struct guest_paging *pg, u64 *gva)
     return 0;
 }
 
-int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva,
-               u32 access, struct guest_walk *w)
+int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva, u32 access,
+               struct guest_walk *w)
 {
-    struct walker wk = { .ops = ops, .pg = pg, .access = access };
+    struct walker wk = {.ops = ops, .pg = pg, .access = access};
     int rc;
 
     memset(w, 0, sizeof(*w));

@@ -3,8 +3,8 @@
 #include <lares/string.h>
 
 #define OP_MOV_EAX_IMM32 0xb8
-#define OP_RET           0xc3
-#define OP_INT3          0xcc
+#define OP_RET 0xc3
+#define OP_INT3 0xcc
 
 void hypercall_page_fill(void *page, enum hypercall_insn insn)
 {

@@ -70,8 +70,8 @@ static bool fits(u64 start, u64 size, u64 limit)
  * first (the usual case), or the block first when it would otherwise end
  * above 1 GiB.
  */
-static int place_modules(const struct pvh_layout_request *req, struct pvh_layout *l,
-                         u64 info_size, const char **why)
+static int place_modules(const struct pvh_layout_request *req, struct pvh_layout *l, u64 info_size,
+                         const char **why)
 {
     const u64 ram = l->low_ram_end, kend = req->kernel_end;
     u64 initrd = 0, info;
@@ -150,8 +150,7 @@ static int compute(const struct pvh_layout_request *req, struct pvh_layout *l, c
     return 0;
 }
 
-int pvh_layout_compute(const struct pvh_layout_request *req, struct pvh_layout *l,
-                       const char **why)
+int pvh_layout_compute(const struct pvh_layout_request *req, struct pvh_layout *l, const char **why)
 {
     const char *reason = NULL;
     int rc;
@@ -191,7 +190,7 @@ int pvh_start_info_write(const struct pvh_layout *l, void *buf, size_t size)
     if (l->cmdline)
         memcpy(b + p.cmdline, l->cmdline, l->cmdline_len); /* NUL from the memset */
     if (l->nr_modules) {
-        struct hvm_modlist_entry m = { .paddr = l->initrd_paddr, .size = l->initrd_size };
+        struct hvm_modlist_entry m = {.paddr = l->initrd_paddr, .size = l->initrd_size};
         memcpy(b + p.modlist, &m, sizeof(m));
     }
     memcpy(b + p.memmap, l->memmap, l->nr_memmap * sizeof(l->memmap[0]));

@@ -103,6 +103,7 @@ class Session:
         self.buf = ""
         self.pos = 0  # expect() searches from here on
         self.proc = None
+        self.held_cr = ""  # a chunk's trailing "\r", until the next shows whether "\n" follows
 
     def __enter__(self):
         self.log = open(self.log_path, "wb")
@@ -133,7 +134,9 @@ class Session:
             return False
         self.log.write(data)
         self.log.flush()
-        self.buf += data.decode(errors="replace").replace("\r\n", "\n")
+        text = self.held_cr + data.decode(errors="replace")
+        self.held_cr = "\r" if text.endswith("\r") else ""
+        self.buf += text[:len(text) - len(self.held_cr)].replace("\r\n", "\n")
         return True
 
     def expect(self, pattern, timeout=60):

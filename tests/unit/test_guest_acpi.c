@@ -12,13 +12,28 @@
 #include <lares/vcpu_topology.h>
 
 #define BASE 0xfc000000ull
-#define BUF  8192
+#define BUF 8192
 
 static u8 buf[BUF];
 
-static u16 rd16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
-static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
-static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
+static u16 rd16(const u8 *p)
+{
+    u16 v;
+    memcpy(&v, p, 2);
+    return v;
+}
+static u32 rd32(const u8 *p)
+{
+    u32 v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static u64 rd64(const u8 *p)
+{
+    u64 v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 static u8 sum(const u8 *p, size_t n)
 {
@@ -65,8 +80,8 @@ static void walk(u64 rsdp_gpa, struct found *f)
     assert_memory_equal(r, "RSD PTR ", 8);
     assert_true(rsdp_gpa % 16 == 0);
     assert_int_equal(sum(r, 20), 0);
-    assert_int_equal(r[15], 2);            /* revision */
-    assert_int_equal(rd32(r + 20), 36);    /* length */
+    assert_int_equal(r[15], 2);         /* revision */
+    assert_int_equal(rd32(r + 20), 36); /* length */
     assert_int_equal(sum(r, 36), 0);
 
     x = table(rd64(r + 24), "XSDT");
@@ -102,7 +117,7 @@ static void walk(u64 rsdp_gpa, struct found *f)
 
 static size_t build(unsigned nr_vcpus, u16 sleep_port)
 {
-    struct guest_acpi_config cfg = { .base = BASE, .nr_vcpus = nr_vcpus, .sleep_port = sleep_port };
+    struct guest_acpi_config cfg = {.base = BASE, .nr_vcpus = nr_vcpus, .sleep_port = sleep_port};
     size_t used = 0;
 
     memset(buf, 0xee, sizeof(buf));
@@ -123,16 +138,16 @@ static void one_vcpu_tables_parse(void **state)
     assert_int_equal(f.nr_sdt, 2);
 
     /* FADT */
-    assert_int_equal(f.fadt[8], 5);                       /* revision */
+    assert_int_equal(f.fadt[8], 5); /* revision */
     assert_int_equal(rd32(f.fadt + 4), 268);
     u16 boot_arch = rd16(f.fadt + 109);
-    assert_true(boot_arch & (1 << 2));                    /* NO_VGA */
-    assert_true(boot_arch & (1 << 5));                    /* NO_CMOS_RTC */
-    assert_false(boot_arch & (1 << 1));                   /* no 8042 */
-    assert_true(rd32(f.fadt + 112) & (1u << 20));         /* HW_REDUCED_ACPI */
-    assert_int_equal(rd32(f.fadt + 56), 0);               /* no PM1a event block */
-    assert_int_equal(rd32(f.fadt + 76), 0);               /* no PM timer */
-    assert_int_equal(rd64(f.fadt + 244 + 4), 0);          /* no SLEEP_CONTROL */
+    assert_true(boot_arch & (1 << 2));            /* NO_VGA */
+    assert_true(boot_arch & (1 << 5));            /* NO_CMOS_RTC */
+    assert_false(boot_arch & (1 << 1));           /* no 8042 */
+    assert_true(rd32(f.fadt + 112) & (1u << 20)); /* HW_REDUCED_ACPI */
+    assert_int_equal(rd32(f.fadt + 56), 0);       /* no PM1a event block */
+    assert_int_equal(rd32(f.fadt + 76), 0);       /* no PM timer */
+    assert_int_equal(rd64(f.fadt + 244 + 4), 0);  /* no SLEEP_CONTROL */
 
     /* Empty DSDT: a bare definition block. */
     assert_int_equal(rd32(f.dsdt + 4), 36);
@@ -141,7 +156,7 @@ static void one_vcpu_tables_parse(void **state)
     /* MADT */
     assert_int_equal(rd32(f.madt + 4), 44 + 8);
     assert_int_equal(rd32(f.madt + 36), 0xfee00000);
-    assert_int_equal(rd32(f.madt + 40), 0);               /* no PCAT_COMPAT */
+    assert_int_equal(rd32(f.madt + 40), 0); /* no PCAT_COMPAT */
     const u8 *e = f.madt + 44;
     assert_int_equal(e[0], 0);
     assert_int_equal(e[1], 8);
@@ -152,12 +167,12 @@ static void one_vcpu_tables_parse(void **state)
 
 static void madt_lists_every_vcpu(void **state)
 {
-    static const unsigned counts[] = { 2, 3, 8, 64, GUEST_MAX_VCPUS };
+    static const unsigned counts[] = {2, 3, 8, 64, GUEST_MAX_VCPUS};
 
     for (unsigned c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
         unsigned n = counts[c];
         struct found f;
-        u8 seen_apic[256] = { 0 };
+        u8 seen_apic[256] = {0};
 
         build(n, 0);
         walk(BASE, &f);
@@ -169,8 +184,8 @@ static void madt_lists_every_vcpu(void **state)
             const u8 *e = f.madt + off;
             assert_int_equal(e[0], 0);
             assert_int_equal(e[1], 8);
-            assert_int_equal(e[2], v);                 /* ACPI id = vCPU id */
-            assert_int_equal(e[3], vcpu_apic_id(v));   /* APIC id = 2 * vCPU id */
+            assert_int_equal(e[2], v);               /* ACPI id = vCPU id */
+            assert_int_equal(e[3], vcpu_apic_id(v)); /* APIC id = 2 * vCPU id */
             assert_int_equal(e[3], 2 * v);
             assert_int_equal(rd32(e + 4), 1);
             assert_true(e[3] != 0xff);
@@ -182,8 +197,8 @@ static void madt_lists_every_vcpu(void **state)
 
 static void sleep_port_adds_s5_and_registers(void **state)
 {
-    static const u8 s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
-                             0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00 };
+    static const u8 s5[] = {0x08, '_',  'S',  '5',  '_',  0x12, 0x08,
+                            0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
     struct found f;
 
     build(2, 0xb100);
@@ -214,7 +229,7 @@ static void size_bounds(void **state)
 
 static void tables_point_into_the_given_base(void **state)
 {
-    struct guest_acpi_config cfg = { .base = 0x9f000, .nr_vcpus = 4 };
+    struct guest_acpi_config cfg = {.base = 0x9f000, .nr_vcpus = 4};
     u8 other[BUF];
     size_t used;
 
@@ -225,7 +240,7 @@ static void tables_point_into_the_given_base(void **state)
 
 static void bad_requests(void **state)
 {
-    struct guest_acpi_config cfg = { .base = BASE, .nr_vcpus = 1 };
+    struct guest_acpi_config cfg = {.base = BASE, .nr_vcpus = 1};
     size_t need = guest_acpi_size(1);
     u8 *exact = malloc(need);
 

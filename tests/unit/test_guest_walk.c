@@ -14,22 +14,22 @@
 
 #define MEM (4u << 20) /* guest-physical memory backing the tables */
 
-#define P   (1ull << 0)
-#define RW  (1ull << 1)
-#define US  (1ull << 2)
-#define A   (1ull << 5)
-#define D   (1ull << 6)
-#define PS  (1ull << 7)
-#define G   (1ull << 8)
-#define NX  (1ull << 63)
+#define P (1ull << 0)
+#define RW (1ull << 1)
+#define US (1ull << 2)
+#define A (1ull << 5)
+#define D (1ull << 6)
+#define PS (1ull << 7)
+#define G (1ull << 8)
+#define NX (1ull << 63)
 
 #define CR0_PE_PG (GW_CR0_PE | GW_CR0_PG)
 
 struct gmem {
     u8 *mem;
-    u64 next;        /* bump allocator for tables */
+    u64 next; /* bump allocator for tables */
     unsigned reads, cmpxchgs;
-    int race;        /* cmpxchg reports -EAGAIN this many times */
+    int race;             /* cmpxchg reports -EAGAIN this many times */
     u64 fail_cmpxchg_gpa; /* cmpxchg to this entry fails with -EIO */
 };
 
@@ -72,7 +72,7 @@ static int mem_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new, unsigned size)
     return 0;
 }
 
-static const struct guest_mem_ops ops = { &gm, mem_read, mem_cmpxchg };
+static const struct guest_mem_ops ops = {&gm, mem_read, mem_cmpxchg};
 
 static int setup(void **state)
 {
@@ -116,8 +116,14 @@ struct pt {
     u64 cr3;
 };
 
-static unsigned esize(enum mode m) { return m == M2 ? 4 : 8; }
-static unsigned levels(enum mode m) { return m == MLONG ? 4 : m == MPAE ? 3 : 2; }
+static unsigned esize(enum mode m)
+{
+    return m == M2 ? 4 : 8;
+}
+static unsigned levels(enum mode m)
+{
+    return m == MLONG ? 4 : m == MPAE ? 3 : 2;
+}
 
 static unsigned idx(enum mode m, u64 va, unsigned level)
 {
@@ -130,7 +136,7 @@ static unsigned idx(enum mode m, u64 va, unsigned level)
 
 static struct pt new_pt(enum mode m)
 {
-    struct pt pt = { .mode = m, .cr3 = alloc_table() };
+    struct pt pt = {.mode = m, .cr3 = alloc_table()};
     return pt;
 }
 
@@ -198,8 +204,8 @@ static void expect_gpa(const struct pt *pt, struct guest_paging pg, u64 va, u32 
     assert_int_equal(w.page_size, size);
 }
 
-static void expect_fault(const struct pt *pt, struct guest_paging pg, u64 va, u32 acc,
-                         u32 pfec, unsigned level)
+static void expect_fault(const struct pt *pt, struct guest_paging pg, u64 va, u32 acc, u32 pfec,
+                         unsigned level)
 {
     struct guest_walk w;
     int rc = walk(pt, pg, va, acc, &w);
@@ -216,7 +222,7 @@ static void expect_fault(const struct pt *pt, struct guest_paging pg, u64 va, u3
 
 static void paging_off_is_identity_32bit(void **state)
 {
-    struct guest_paging pg = { .cr0 = GW_CR0_PE, .maxphyaddr = 48 };
+    struct guest_paging pg = {.cr0 = GW_CR0_PE, .maxphyaddr = 48};
     struct guest_walk w;
 
     gm.reads = 0;
@@ -293,8 +299,8 @@ static void long_mode_4k_2m_1g(void **state)
 
     /* Without 1 GiB page support, PS in a PDPTE is a reserved bit. */
     pg.gbpages = false;
-    expect_fault(&pt, pg, 0x0000004000000000ull, GW_USER, PFEC_PRESENT | PFEC_RSVD | PFEC_USER,
-                 3);
+    expect_fault(&pt, pg, 0x0000004000000000ull, GW_USER,
+                 GW_PFEC_PRESENT | GW_PFEC_RSVD | GW_PFEC_USER, 3);
 }
 
 static void long_mode_cr3_high_bits_ignored(void **state)
@@ -346,8 +352,12 @@ static void permission_matrix(enum mode m)
 
     for (unsigned bits = 0; bits < 64; bits++) {
         struct perm_case c = {
-            .us_upper = bits & 1, .us_leaf = bits & 2, .rw_upper = bits & 4,
-            .rw_leaf = bits & 8, .nx_upper = bits & 16, .nx_leaf = bits & 32,
+            .us_upper = bits & 1,
+            .us_leaf = bits & 2,
+            .rw_upper = bits & 4,
+            .rw_leaf = bits & 8,
+            .nx_upper = bits & 16,
+            .nx_leaf = bits & 32,
         };
         if (m == M2 && (c.nx_upper || c.nx_leaf))
             continue; /* no NX bit in 32-bit paging entries */
@@ -356,7 +366,7 @@ static void permission_matrix(enum mode m)
         memset(gm.mem, 0, MEM);
         struct pt pt = new_pt(m);
         u64 upper = P | (c.us_upper ? US : 0) | (c.rw_upper ? RW : 0) | (c.nx_upper ? NX : 0);
-        u64 flags[5] = { 0, 0, upper, upper, upper };
+        u64 flags[5] = {0, 0, upper, upper, upper};
         if (m == MPAE)
             flags[3] = P; /* PDPTEs carry no rights */
         u64 leaf = P | (c.us_leaf ? US : 0) | (c.rw_leaf ? RW : 0) | (c.nx_leaf ? NX : 0);
@@ -382,22 +392,22 @@ static void permission_matrix(enum mode m)
                 checked++;
                 if (ok) {
                     if (rc != 0)
-                        fail_msg("mode %d bits %#x env %#x acc %#x: rc %d pfec %#x", m, bits,
-                                 env, acc, rc, w.pfec);
+                        fail_msg("mode %d bits %#x env %#x acc %#x: rc %d pfec %#x", m, bits, env,
+                                 acc, rc, w.pfec);
                     assert_int_equal(w.gpa, 0x9234);
                     continue;
                 }
                 faults++;
                 if (rc != -EFAULT)
-                    fail_msg("mode %d bits %#x env %#x acc %#x: rc %d, want fault", m, bits,
-                             env, acc, rc);
-                u32 want = PFEC_PRESENT;
+                    fail_msg("mode %d bits %#x env %#x acc %#x: rc %d, want fault", m, bits, env,
+                             acc, rc);
+                u32 want = GW_PFEC_PRESENT;
                 if (acc & GW_WRITE)
-                    want |= PFEC_WRITE;
+                    want |= GW_PFEC_WRITE;
                 if ((acc & GW_USER) && !(acc & GW_IMPLICIT))
-                    want |= PFEC_USER;
+                    want |= GW_PFEC_USER;
                 if ((acc & GW_FETCH) && (smep || (m != M2 && nxe)))
-                    want |= PFEC_FETCH;
+                    want |= GW_PFEC_FETCH;
                 assert_int_equal(w.pfec, want);
                 assert_int_equal(w.level, 1);
             }
@@ -407,18 +417,27 @@ static void permission_matrix(enum mode m)
     assert_true(faults > 100);
 }
 
-static void permissions_long(void **state) { permission_matrix(MLONG); }
-static void permissions_pae(void **state) { permission_matrix(MPAE); }
-static void permissions_2level(void **state) { permission_matrix(M2); }
+static void permissions_long(void **state)
+{
+    permission_matrix(MLONG);
+}
+static void permissions_pae(void **state)
+{
+    permission_matrix(MPAE);
+}
+static void permissions_2level(void **state)
+{
+    permission_matrix(M2);
+}
 
 static void user_bit_needed_at_every_level(void **state)
 {
     struct pt pt = new_pt(MLONG);
     struct guest_paging pg = paging(MLONG);
-    u64 flags[5] = { 0, 0, P | RW | US, P | RW, P | RW | US }; /* PDPTE: supervisor */
+    u64 flags[5] = {0, 0, P | RW | US, P | RW, P | RW | US}; /* PDPTE: supervisor */
 
     map(&pt, 0x1000, 0x2000, 1, P | RW | US, flags);
-    expect_fault(&pt, pg, 0x1000, GW_USER, PFEC_PRESENT | PFEC_USER, 1);
+    expect_fault(&pt, pg, 0x1000, GW_USER, GW_PFEC_PRESENT | GW_PFEC_USER, 1);
     expect_gpa(&pt, pg, 0x1000, 0, 0x2000, 4096); /* supervisor: not a user page, no SMAP */
 }
 
@@ -436,12 +455,13 @@ static void not_present_at_each_level(void **state)
             /* Clear P at this level. */
             u64 table = pt.cr3;
             for (unsigned l = levels(m); l > level; l--)
-                table = get(table + idx(m, 0x40201000, l) * esize(m), esize(m)) &
-                        0x000ffffffffff000ull;
+                table =
+                    get(table + idx(m, 0x40201000, l) * esize(m), esize(m)) & 0x000ffffffffff000ull;
             ea = table + idx(m, 0x40201000, level) * esize(m);
             set(ea, get(ea, esize(m)) & ~P, esize(m));
-            expect_fault(&pt, pg, 0x40201000, GW_WRITE | GW_USER, PFEC_WRITE | PFEC_USER, level);
-            expect_fault(&pt, pg, 0x40201000, GW_FETCH, pg.efer & GW_EFER_NXE ? PFEC_FETCH : 0,
+            expect_fault(&pt, pg, 0x40201000, GW_WRITE | GW_USER, GW_PFEC_WRITE | GW_PFEC_USER,
+                         level);
+            expect_fault(&pt, pg, 0x40201000, GW_FETCH, pg.efer & GW_EFER_NXE ? GW_PFEC_FETCH : 0,
                          level);
         }
     }
@@ -449,7 +469,7 @@ static void not_present_at_each_level(void **state)
 
 struct rsvd_case {
     enum mode mode;
-    unsigned level;     /* entry to corrupt */
+    unsigned level;      /* entry to corrupt */
     unsigned page_level; /* mapping size */
     u64 bits;
     const char *what;
@@ -458,24 +478,24 @@ struct rsvd_case {
 static void reserved_bits(void **state)
 {
     static const struct rsvd_case cases[] = {
-        { MLONG, 4, 1, PS, "PML4E.PS" },
-        { MLONG, 4, 1, G, "PML4E.G on AMD" },
-        { MLONG, 4, 1, 1ull << 48, "PML4E address above MAXPHYADDR" },
-        { MLONG, 3, 1, 1ull << 51, "PDPTE bit 51" },
-        { MLONG, 3, 3, 1ull << 13, "1G page bit 13" },
-        { MLONG, 3, 3, 1ull << 29, "1G page bit 29" },
-        { MLONG, 2, 2, 1ull << 20, "2M page bit 20" },
-        { MLONG, 1, 1, 1ull << 50, "PTE above MAXPHYADDR" },
-        { MPAE, 3, 1, RW, "PAE PDPTE.RW" },
-        { MPAE, 3, 1, US, "PAE PDPTE.US" },
-        { MPAE, 3, 1, PS, "PAE PDPTE.PS" },
-        { MPAE, 3, 1, NX, "PAE PDPTE.NX" },
-        { MPAE, 3, 1, 1ull << 52, "PAE PDPTE bit 52" },
-        { MPAE, 2, 2, 1ull << 13, "PAE 2M page bit 13" },
-        { MPAE, 2, 1, 1ull << 62, "PAE PDE bit 62" },
-        { MPAE, 1, 1, 1ull << 52, "PAE PTE bit 52" },
-        { M2, 2, 2, 1ull << 21, "4M page bit 21" },
-        { M2, 2, 2, 1ull << 17, "4M page PSE-36 bit above MAXPHYADDR 36" },
+        {MLONG, 4, 1, PS, "PML4E.PS"},
+        {MLONG, 4, 1, G, "PML4E.G on AMD"},
+        {MLONG, 4, 1, 1ull << 48, "PML4E address above MAXPHYADDR"},
+        {MLONG, 3, 1, 1ull << 51, "PDPTE bit 51"},
+        {MLONG, 3, 3, 1ull << 13, "1G page bit 13"},
+        {MLONG, 3, 3, 1ull << 29, "1G page bit 29"},
+        {MLONG, 2, 2, 1ull << 20, "2M page bit 20"},
+        {MLONG, 1, 1, 1ull << 50, "PTE above MAXPHYADDR"},
+        {MPAE, 3, 1, RW, "PAE PDPTE.RW"},
+        {MPAE, 3, 1, US, "PAE PDPTE.US"},
+        {MPAE, 3, 1, PS, "PAE PDPTE.PS"},
+        {MPAE, 3, 1, NX, "PAE PDPTE.NX"},
+        {MPAE, 3, 1, 1ull << 52, "PAE PDPTE bit 52"},
+        {MPAE, 2, 2, 1ull << 13, "PAE 2M page bit 13"},
+        {MPAE, 2, 1, 1ull << 62, "PAE PDE bit 62"},
+        {MPAE, 1, 1, 1ull << 52, "PAE PTE bit 52"},
+        {M2, 2, 2, 1ull << 21, "4M page bit 21"},
+        {M2, 2, 2, 1ull << 17, "4M page PSE-36 bit above MAXPHYADDR 36"},
     };
 
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -487,8 +507,7 @@ static void reserved_bits(void **state)
         u64 va = c->page_level == 3 ? 0x80000000ull : 0x40400000;
         if (c->mode == M2)
             pg.maxphyaddr = 36;
-        map(&pt, va, c->page_level == 3 ? 0x40000000 : 0x400000, c->page_level,
-            P | RW | US, NULL);
+        map(&pt, va, c->page_level == 3 ? 0x40000000 : 0x400000, c->page_level, P | RW | US, NULL);
         /* Corrupt the entry at c->level. */
         u64 table = pt.cr3;
         for (unsigned l = levels(c->mode); l > c->level; l--)
@@ -497,12 +516,14 @@ static void reserved_bits(void **state)
         u64 ea = table + idx(c->mode, va, c->level) * esize(c->mode);
         u64 good = get(ea, esize(c->mode));
         expect_gpa(&pt, pg, va, 0, c->page_level == 3 ? 0x40000000 : 0x400000,
-                   c->page_level == 1 ? 4096 : c->page_level == 3 ? 1u << 30
-                   : c->mode == M2 ? 4u << 20 : 2u << 20);
+                   c->page_level == 1   ? 4096
+                   : c->page_level == 3 ? 1u << 30
+                   : c->mode == M2      ? 4u << 20
+                                        : 2u << 20);
         set(ea, good | c->bits, esize(c->mode));
         struct guest_walk w;
         int rc = walk(&pt, pg, va, GW_WRITE, &w);
-        if (rc != -EFAULT || w.pfec != (PFEC_PRESENT | PFEC_RSVD | PFEC_WRITE) ||
+        if (rc != -EFAULT || w.pfec != (GW_PFEC_PRESENT | GW_PFEC_RSVD | GW_PFEC_WRITE) ||
             w.level != c->level)
             fail_msg("%s: rc %d pfec %#x level %u", c->what, rc, w.pfec, w.level);
     }
@@ -514,9 +535,9 @@ static void nx_without_nxe_is_reserved(void **state)
     struct guest_paging pg = paging(MLONG);
 
     map(&pt, 0x1000, 0x2000, 1, P | NX, NULL);
-    expect_fault(&pt, pg, 0x1000, GW_FETCH, PFEC_PRESENT | PFEC_FETCH, 1);
+    expect_fault(&pt, pg, 0x1000, GW_FETCH, GW_PFEC_PRESENT | GW_PFEC_FETCH, 1);
     pg.efer &= ~GW_EFER_NXE;
-    expect_fault(&pt, pg, 0x1000, 0, PFEC_PRESENT | PFEC_RSVD, 1);
+    expect_fault(&pt, pg, 0x1000, 0, GW_PFEC_PRESENT | GW_PFEC_RSVD, 1);
 }
 
 static void intel_ignores_pml4e_global(void **state)
@@ -530,7 +551,7 @@ static void intel_ignores_pml4e_global(void **state)
     pg.amd = false;
     expect_gpa(&pt, pg, 0x1000, 0, 0x2000, 4096);
     pg.amd = true;
-    expect_fault(&pt, pg, 0x1000, 0, PFEC_PRESENT | PFEC_RSVD, 4);
+    expect_fault(&pt, pg, 0x1000, 0, GW_PFEC_PRESENT | GW_PFEC_RSVD, 4);
 }
 
 static void non_canonical_and_unsupported(void **state)
@@ -566,7 +587,7 @@ static void accessed_and_dirty(void **state)
         struct guest_paging pg = paging(m);
         u64 va = 0x40201000;
         map(&pt, va, 0x7000, 1, P | RW, NULL);
-        u64 ea[5] = { 0 };
+        u64 ea[5] = {0};
         u64 table = pt.cr3;
         for (unsigned l = levels(m); l >= 1; l--) {
             ea[l] = table + idx(m, va, l) * esize(m);
@@ -574,7 +595,7 @@ static void accessed_and_dirty(void **state)
         }
 
         /* A fault sets nothing. */
-        expect_fault(&pt, pg, va, GW_USER, PFEC_PRESENT | PFEC_USER, 1);
+        expect_fault(&pt, pg, va, GW_USER, GW_PFEC_PRESENT | GW_PFEC_USER, 1);
         for (unsigned l = 1; l <= levels(m); l++)
             assert_int_equal(get(ea[l], esize(m)) & (A | D), 0);
 
@@ -654,7 +675,7 @@ static void unbacked_paging_structures(void **state)
     struct guest_walk w;
 
     /* CR3 outside guest memory. */
-    struct pt bad = { MLONG, 0x80000000 };
+    struct pt bad = {MLONG, 0x80000000};
     assert_int_equal(walk(&bad, pg, 0x1000, 0, &w), -ENXIO);
     assert_int_equal(w.entry_gpa, 0x80000000);
     assert_int_equal(w.level, 4);
@@ -706,8 +727,7 @@ static void random_tables_never_misbehave(void **state)
             pg.gbpages = rng() & 1;
             u64 va = rng();
             int rc = guest_walk(&ops, &pg, va, rng() % 16, &w);
-            assert_true(rc == 0 || rc == -EFAULT || rc == -EINVAL || rc == -ENXIO ||
-                        rc == -EAGAIN);
+            assert_true(rc == 0 || rc == -EFAULT || rc == -EINVAL || rc == -ENXIO || rc == -EAGAIN);
             if (rc == 0) {
                 ok++;
                 assert_true(w.page_size == 4096 || w.page_size == 2u << 20 ||

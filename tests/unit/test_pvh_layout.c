@@ -21,8 +21,18 @@
 static const char golden_cmdline[] =
     "console=hvc0 earlyprintk=xen keep_bootcon loglevel=8 ignore_loglevel";
 
-static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
-static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
+static u32 rd32(const u8 *p)
+{
+    u32 v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static u64 rd64(const u8 *p)
+{
+    u64 v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 static struct pvh_layout_request linux_domu(void)
 {
@@ -67,7 +77,7 @@ static void check_consistent(const struct pvh_layout_request *req, const struct 
     u64 info_end = l->info_paddr + l->info_size;
 
     assert_true(l->info_paddr >= req->kernel_end || info_end <= req->kernel_start);
-    assert_true(l->info_paddr >= 4096);                    /* not page 0 */
+    assert_true(l->info_paddr >= 4096); /* not page 0 */
     assert_true(info_end <= 1 * GiB && info_end <= ram_lo);
     assert_int_equal(l->info_paddr % 4096, 0);
     if (req->initrd_size) {
@@ -144,8 +154,8 @@ static void golden_256m_linux_domu(void **state)
     const u8 *si = b;
     assert_int_equal(rd32(si + 0), 0x336ec578);
     assert_int_equal(rd32(si + 4), 1);
-    assert_int_equal(rd32(si + 8), 0);          /* domU: no flags */
-    assert_int_equal(rd32(si + 12), 1);         /* the initrd */
+    assert_int_equal(rd32(si + 8), 0);  /* domU: no flags */
+    assert_int_equal(rd32(si + 12), 1); /* the initrd */
     assert_int_equal(rd64(si + 16), l.modlist_paddr);
     assert_int_equal(rd64(si + 24), l.cmdline_paddr);
     assert_int_equal(rd64(si + 32), 0xfc000000);
@@ -353,19 +363,24 @@ static void small_buffer_is_refused(void **state)
 
 static void many_shapes_stay_consistent(void **state)
 {
-    static const u64 rams[] = { 32 * MiB, 256 * MiB, 1 * GiB, 0xfc000000, 5 * GiB };
+    static const u64 rams[] = {32 * MiB, 256 * MiB, 1 * GiB, 0xfc000000, 5 * GiB};
     static const u64 kernels[][2] = {
-        { 0x100000, 0x11c000 }, { 0x1000000, 0x4a00000 }, { 0x200000, 0x201000 },
+        {0x100000, 0x11c000},
+        {0x1000000, 0x4a00000},
+        {0x200000, 0x201000},
     };
-    static const u64 initrds[] = { 0, 1, 4095, 2 * MiB, 10 * MiB + 123 };
+    static const u64 initrds[] = {0, 1, 4095, 2 * MiB, 10 * MiB + 123};
 
     for (unsigned r = 0; r < sizeof(rams) / sizeof(rams[0]); r++)
         for (unsigned k = 0; k < 3; k++)
             for (unsigned i = 0; i < sizeof(initrds) / sizeof(initrds[0]); i++) {
                 struct pvh_layout_request req = {
-                    .ram_size = rams[r], .nr_vcpus = 1 + r * 7,
-                    .kernel_start = kernels[k][0], .kernel_end = kernels[k][1],
-                    .initrd_size = initrds[i], .cmdline = (i & 1) ? "x" : NULL,
+                    .ram_size = rams[r],
+                    .nr_vcpus = 1 + r * 7,
+                    .kernel_start = kernels[k][0],
+                    .kernel_end = kernels[k][1],
+                    .initrd_size = initrds[i],
+                    .cmdline = (i & 1) ? "x" : NULL,
                 };
                 struct pvh_layout l;
                 if (pvh_layout_compute(&req, &l, NULL) == 0) {

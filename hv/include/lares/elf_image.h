@@ -17,10 +17,10 @@
 
 #include <lares/types.h>
 
-#define ELF_IMAGE_MAX_PHDRS    64 /* more program headers: rejected */
+#define ELF_IMAGE_MAX_PHDRS 64    /* more program headers: rejected */
 #define ELF_IMAGE_MAX_SEGMENTS 16 /* more non-empty PT_LOADs: rejected */
 
-#define ELF_EM_386    3
+#define ELF_EM_386 3
 #define ELF_EM_X86_64 62
 
 /* p_flags */
@@ -37,16 +37,16 @@ struct elf_segment {
 };
 
 struct elf_image {
-    bool elf64;           /* ELF class */
-    u16 machine;          /* ELF_EM_386 or ELF_EM_X86_64 */
-    u64 e_entry;          /* informational only */
-    u32 phys32_entry;     /* PVH entry point (guest-physical) */
+    bool elf64;       /* ELF class */
+    u16 machine;      /* ELF_EM_386 or ELF_EM_X86_64 */
+    u64 e_entry;      /* informational only */
+    u32 phys32_entry; /* PVH entry point (guest-physical) */
     bool has_supported_features;
     u32 supported_features; /* XEN_ELFNOTE_SUPPORTED_FEATURES (XENFEAT_* bits) */
-    unsigned nr_segments; /* PT_LOADs with memsz != 0, in file order */
+    unsigned nr_segments;   /* PT_LOADs with memsz != 0, in file order */
     struct elf_segment seg[ELF_IMAGE_MAX_SEGMENTS];
-    u64 paddr_lo;         /* lowest byte any segment occupies */
-    u64 paddr_hi;         /* one past the highest byte */
+    u64 paddr_lo; /* lowest byte any segment occupies */
+    u64 paddr_hi; /* one past the highest byte */
 };
 
 /*
@@ -76,7 +76,7 @@ typedef int (*elf_write_fn)(void *ctx, u64 gpa, const void *src, u64 len);
  * memsz. file/len must be the ones given to elf_image_parse(). Stops at
  * and returns the first error of write().
  */
-int elf_image_load(const struct elf_image *img, const void *file, size_t len,
-                   elf_write_fn write, void *ctx);
+int elf_image_load(const struct elf_image *img, const void *file, size_t len, elf_write_fn write,
+                   void *ctx);
 
 #endif

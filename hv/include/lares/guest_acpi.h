@@ -24,15 +24,15 @@
  * 8-bit SLEEP_CONTROL register at port and SLEEP_STATUS at port + 1. Linux
  * powers off by writing (SLP_TYP << 2) | SLP_EN to SLEEP_CONTROL.
  */
-#define GUEST_ACPI_SLP_TYP_S5   5
+#define GUEST_ACPI_SLP_TYP_S5 5
 #define GUEST_ACPI_SLP_TYP_MASK 0x1c
 #define GUEST_ACPI_SLP_TYP_SHIFT 2
-#define GUEST_ACPI_SLP_EN       0x20
+#define GUEST_ACPI_SLP_EN 0x20
 
 struct guest_acpi_config {
-    u64 base;           /* guest-physical address of buf[0]; 64-byte aligned, below 4 GiB */
-    unsigned nr_vcpus;  /* 1..GUEST_MAX_VCPUS */
-    u16 sleep_port;     /* 0: no ACPI power-off (guest halts with IF=0 instead); < 0xffff */
+    u64 base;          /* guest-physical address of buf[0]; 64-byte aligned, below 4 GiB */
+    unsigned nr_vcpus; /* 1..GUEST_MAX_VCPUS */
+    u16 sleep_port;    /* 0: no ACPI power-off (guest halts with IF=0 instead); < 0xffff */
 };
 
 /* Upper bound of the bytes guest_acpi_build() uses for nr_vcpus vCPUs. */
@@ -44,7 +44,6 @@ size_t guest_acpi_size(unsigned nr_vcpus);
  *   -EINVAL  nr_vcpus out of range, base misaligned or too high, bad sleep_port
  *   -ENOSPC  buf_size < guest_acpi_size(nr_vcpus)
  */
-int guest_acpi_build(const struct guest_acpi_config *cfg, void *buf, size_t buf_size,
-                     size_t *used);
+int guest_acpi_build(const struct guest_acpi_config *cfg, void *buf, size_t buf_size, size_t *used);
 
 #endif

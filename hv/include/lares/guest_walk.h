@@ -21,25 +21,26 @@
 #include <lares/types.h>
 
 /* Access type: OR of these; 0 = supervisor data read. */
-#define GW_WRITE    (1u << 0)
-#define GW_USER     (1u << 1) /* explicit access at CPL 3 */
-#define GW_FETCH    (1u << 2)
-#define GW_IMPLICIT (1u << 3) /* supervisor access the CPU makes itself (GDT, IDT, TSS...):
-                                 SMAP applies whatever EFLAGS.AC says; GW_USER is ignored */
+#define GW_WRITE (1u << 0)
+#define GW_USER (1u << 1) /* explicit access at CPL 3 */
+#define GW_FETCH (1u << 2)
+#define GW_IMPLICIT                                                                                \
+    (1u << 3) /* supervisor access the CPU makes itself (GDT, IDT, TSS...):                        \
+                 SMAP applies whatever EFLAGS.AC says; GW_USER is ignored */
 
 /* Page-fault error code bits (the #PF error code pushed to the guest). */
-#define PFEC_PRESENT (1u << 0) /* 0: not present; 1: protection or reserved bit */
-#define PFEC_WRITE   (1u << 1)
-#define PFEC_USER    (1u << 2)
-#define PFEC_RSVD    (1u << 3)
-#define PFEC_FETCH   (1u << 4)
+#define GW_PFEC_PRESENT (1u << 0) /* 0: not present; 1: protection or reserved bit */
+#define GW_PFEC_WRITE (1u << 1)
+#define GW_PFEC_USER (1u << 2)
+#define GW_PFEC_RSVD (1u << 3)
+#define GW_PFEC_FETCH (1u << 4)
 
 /* Control-register bits the walker looks at. */
-#define GW_CR0_PE   (1ull << 0)
-#define GW_CR0_WP   (1ull << 16)
-#define GW_CR0_PG   (1ull << 31)
-#define GW_CR4_PSE  (1ull << 4)
-#define GW_CR4_PAE  (1ull << 5)
+#define GW_CR0_PE (1ull << 0)
+#define GW_CR0_WP (1ull << 16)
+#define GW_CR0_PG (1ull << 31)
+#define GW_CR4_PSE (1ull << 4)
+#define GW_CR4_PAE (1ull << 5)
 #define GW_CR4_LA57 (1ull << 12)
 #define GW_CR4_SMEP (1ull << 20)
 #define GW_CR4_SMAP (1ull << 21)
@@ -67,13 +68,13 @@ struct guest_paging {
 };
 
 struct guest_walk {
-    u64 gpa;          /* the translation (0 on failure) */
-    u64 page_size;    /* of the mapping: 4 KiB, 2 MiB, 4 MiB or 1 GiB */
+    u64 gpa;            /* the translation (0 on failure) */
+    u64 page_size;      /* of the mapping: 4 KiB, 2 MiB, 4 MiB or 1 GiB */
     unsigned int level; /* of the leaf, or where the walk stopped: 4 = PML4 ... 1 = PT,
                            0 with paging off */
-    u64 leaf;         /* the leaf entry, with the A/D bits just set */
-    u32 pfec;         /* -EFAULT: the #PF error code */
-    u64 entry_gpa;    /* -ENXIO: the paging-structure entry that could not be accessed */
+    u64 leaf;           /* the leaf entry, with the A/D bits just set */
+    u32 pfec;           /* -EFAULT: the #PF error code */
+    u64 entry_gpa;      /* -ENXIO: the paging-structure entry that could not be accessed */
 };
 
 /*
@@ -86,7 +87,7 @@ struct guest_walk {
  *   -EAGAIN      the guest kept changing the entries while A/D bits were set
  *   -EOPNOTSUPP  5-level paging or a nonsensical paging configuration
  */
-int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva,
-               u32 access, struct guest_walk *w);
+int guest_walk(const struct guest_mem_ops *ops, const struct guest_paging *pg, u64 gva, u32 access,
+               struct guest_walk *w);
 
 #endif

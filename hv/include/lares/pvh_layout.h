@@ -28,49 +28,49 @@
 #include <lares/types.h>
 #include <public/hvm/start_info.h>
 
-#define PVH_ACPI_BASE          0xfc000000ull
-#define PVH_LOW_RAM_LIMIT      PVH_ACPI_BASE
-#define PVH_SPECIAL_BASE       0xfeff8000ull
-#define PVH_NR_SPECIAL_PAGES   8
-#define PVH_XENSTORE_GFN       0xfeffcull /* libxl: special page 4 */
-#define PVH_CONSOLE_GFN        0xfefffull /* libxl: special page 7 */
-#define PVH_INFO_LIMIT         (1ull << 30) /* start info block ends below 1 GiB */
-#define PVH_INITRD_ALIGN       (2ull << 20)
-#define PVH_CMDLINE_MAX        2047 /* characters, without the NUL */
-#define PVH_MAX_RAM            (1ull << 40)
-#define PVH_MEMMAP_MAX         8 /* Linux takes up to 127; we need 4 */
+#define PVH_ACPI_BASE 0xfc000000ull
+#define PVH_LOW_RAM_LIMIT PVH_ACPI_BASE
+#define PVH_SPECIAL_BASE 0xfeff8000ull
+#define PVH_NR_SPECIAL_PAGES 8
+#define PVH_XENSTORE_GFN 0xfeffcull /* libxl: special page 4 */
+#define PVH_CONSOLE_GFN 0xfefffull  /* libxl: special page 7 */
+#define PVH_INFO_LIMIT (1ull << 30) /* start info block ends below 1 GiB */
+#define PVH_INITRD_ALIGN (2ull << 20)
+#define PVH_CMDLINE_MAX 2047 /* characters, without the NUL */
+#define PVH_MAX_RAM (1ull << 40)
+#define PVH_MEMMAP_MAX 8 /* Linux takes up to 127; we need 4 */
 
 struct pvh_layout_request {
-    u64 ram_size;         /* bytes of guest RAM, page multiple */
-    unsigned nr_vcpus;    /* 1..GUEST_MAX_VCPUS (sizes the ACPI area) */
-    u64 kernel_start;     /* [kernel_start, kernel_end): elf_image paddr_lo/hi */
+    u64 ram_size;      /* bytes of guest RAM, page multiple */
+    unsigned nr_vcpus; /* 1..GUEST_MAX_VCPUS (sizes the ACPI area) */
+    u64 kernel_start;  /* [kernel_start, kernel_end): elf_image paddr_lo/hi */
     u64 kernel_end;
-    u64 initrd_size;      /* 0: no initrd (no module) */
-    const char *cmdline;  /* NULL: none */
-    bool control_domain;  /* start info flags PRIVILEGED | INITDOMAIN */
+    u64 initrd_size;     /* 0: no initrd (no module) */
+    const char *cmdline; /* NULL: none */
+    bool control_domain; /* start info flags PRIVILEGED | INITDOMAIN */
 };
 
 struct pvh_layout {
-    u64 low_ram_end;      /* RAM is [0, low_ram_end) ... */
-    u64 high_ram_end;     /* ... and [4 GiB, high_ram_end) if this is not 0 */
-    u64 acpi_base;        /* tables go here: guest_acpi_build(.base = acpi_base) */
-    u64 acpi_size;        /* page multiple */
+    u64 low_ram_end;  /* RAM is [0, low_ram_end) ... */
+    u64 high_ram_end; /* ... and [4 GiB, high_ram_end) if this is not 0 */
+    u64 acpi_base;    /* tables go here: guest_acpi_build(.base = acpi_base) */
+    u64 acpi_size;    /* page multiple */
     u64 rsdp_paddr;
-    u64 special_base;     /* PVH_NR_SPECIAL_PAGES reserved pages */
+    u64 special_base; /* PVH_NR_SPECIAL_PAGES reserved pages */
     u64 xenstore_gfn;
     u64 console_gfn;
-    u64 initrd_paddr;     /* 0 if no initrd */
+    u64 initrd_paddr; /* 0 if no initrd */
     u64 initrd_size;
-    u64 info_paddr;       /* the block pvh_start_info_write() fills; EBX at entry */
-    u64 info_size;        /* page multiple */
-    u64 cmdline_paddr;    /* 0 if no command line */
-    u64 modlist_paddr;    /* 0 if no modules */
+    u64 info_paddr;    /* the block pvh_start_info_write() fills; EBX at entry */
+    u64 info_size;     /* page multiple */
+    u64 cmdline_paddr; /* 0 if no command line */
+    u64 modlist_paddr; /* 0 if no modules */
     u64 memmap_paddr;
-    u32 flags;            /* hvm_start_info.flags */
+    u32 flags; /* hvm_start_info.flags */
     u32 nr_modules;
     unsigned nr_memmap;
     struct hvm_memmap_table_entry memmap[PVH_MEMMAP_MAX]; /* sorted by address */
-    const char *cmdline;  /* the request's, kept for pvh_start_info_write() */
+    const char *cmdline; /* the request's, kept for pvh_start_info_write() */
     size_t cmdline_len;
 };
 

@@ -29,23 +29,23 @@
 #define HVM_START_FLAG_INITDOMAIN (1u << 1)
 
 /* hvm_memmap_table_entry.type: the ACPI address range types (E820). */
-#define XEN_HVM_MEMMAP_TYPE_RAM      1u
+#define XEN_HVM_MEMMAP_TYPE_RAM 1u
 #define XEN_HVM_MEMMAP_TYPE_RESERVED 2u
-#define XEN_HVM_MEMMAP_TYPE_ACPI     3u
-#define XEN_HVM_MEMMAP_TYPE_NVS      4u
+#define XEN_HVM_MEMMAP_TYPE_ACPI 3u
+#define XEN_HVM_MEMMAP_TYPE_NVS 4u
 #define XEN_HVM_MEMMAP_TYPE_UNUSABLE 5u
 #define XEN_HVM_MEMMAP_TYPE_DISABLED 6u
-#define XEN_HVM_MEMMAP_TYPE_PMEM     7u
+#define XEN_HVM_MEMMAP_TYPE_PMEM 7u
 
 #ifndef __ASSEMBLY__
 struct hvm_start_info {
-    uint32_t magic;          /* XEN_HVM_START_MAGIC_VALUE */
-    uint32_t version;        /* 1 */
-    uint32_t flags;          /* HVM_START_FLAG_* */
-    uint32_t nr_modules;     /* entries at modlist_paddr */
-    uint64_t modlist_paddr;  /* struct hvm_modlist_entry[nr_modules] */
-    uint64_t cmdline_paddr;  /* NUL-terminated ASCII */
-    uint64_t rsdp_paddr;     /* ACPI RSDP */
+    uint32_t magic;         /* XEN_HVM_START_MAGIC_VALUE */
+    uint32_t version;       /* 1 */
+    uint32_t flags;         /* HVM_START_FLAG_* */
+    uint32_t nr_modules;    /* entries at modlist_paddr */
+    uint64_t modlist_paddr; /* struct hvm_modlist_entry[nr_modules] */
+    uint64_t cmdline_paddr; /* NUL-terminated ASCII */
+    uint64_t rsdp_paddr;    /* ACPI RSDP */
     /* version >= 1 */
     uint64_t memmap_paddr;   /* struct hvm_memmap_table_entry[memmap_entries] */
     uint32_t memmap_entries; /* 0: no map given */
@@ -53,17 +53,17 @@ struct hvm_start_info {
 };
 
 struct hvm_modlist_entry {
-    uint64_t paddr;          /* start of the module */
-    uint64_t size;           /* bytes */
-    uint64_t cmdline_paddr;  /* the module's own string, 0 if none */
+    uint64_t paddr;         /* start of the module */
+    uint64_t size;          /* bytes */
+    uint64_t cmdline_paddr; /* the module's own string, 0 if none */
     uint64_t reserved;
 };
 
 struct hvm_memmap_table_entry {
     uint64_t addr;
     uint64_t size;
-    uint32_t type;           /* XEN_HVM_MEMMAP_TYPE_* */
-    uint32_t reserved;       /* 0 */
+    uint32_t type;     /* XEN_HVM_MEMMAP_TYPE_* */
+    uint32_t reserved; /* 0 */
 };
 
 _Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info size");
