@@ -108,6 +108,7 @@ static void domain_free(struct domain *d)
     for (unsigned i = 0; d->vcpu && i < d->max_vcpus; i++)
         vcpu_free(d->vcpu[i]);
     xfree(d->vcpu);
+    hvm_cpuid_domain_destroy(d);
     p2m_teardown(d);
     if (d->shared_info)
         free_page(d->shared_info);
@@ -150,6 +151,13 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_unlock_irqrestore(&domain_list_lock, flags);
     if (rc)
         goto fail;
+    rc = hvm_cpuid_domain_init(d);
+    if (rc) {
+        spin_lock_irqsave(&domain_list_lock, flags);
+        list_del_init(&d->list);
+        spin_unlock_irqrestore(&domain_list_lock, flags);
+        goto fail;
+    }
 
     for (unsigned i = 0; i < nr_vcpus; i++) {
         d->vcpu[i] = vcpu_create(d, i);

@@ -35,6 +35,7 @@
 #define VPF_DOWN    (1u << 1) /* not started, or stopped (HLT with interrupts off) */
 
 struct vcpu_trace;
+struct cpuid_policy;
 struct sched_unit;
 
 struct vcpu {
@@ -94,6 +95,7 @@ struct domain {
     u64 shared_info_gfn;     /* ~0 while not mapped */
 
     /* Guest-visible platform. */
+    struct cpuid_policy *cpuid;
     u64 hvm_params[HVM_NR_PARAMS];
     unsigned nr_e820;        /* the memory map the domain was built with */
     struct domain_e820 {

@@ -6,6 +6,7 @@
  * them. hvm_ctxt_switch_from() saves them when the vCPU leaves the CPU,
  * hvm_ctxt_switch_to() loads them when it comes back.
  */
+#include <lares/cpuid_policy.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/mm.h>
@@ -67,7 +68,7 @@ u64 hvm_fpu_guest_xcr0_mask(void)
 
 int hvm_fpu_set_xcr0(struct vcpu *v, u64 xcr0)
 {
-    if (!(xcr0 & XSTATE_X87) || (xcr0 & ~hvm_fpu_guest_xcr0_mask()))
+    if (!(xcr0 & XSTATE_X87) || (xcr0 & ~v->domain->cpuid->xcr0_max))
         return -EINVAL;
     if ((xcr0 & XSTATE_YMM) && !(xcr0 & XSTATE_SSE))
         return -EINVAL;

@@ -4,6 +4,7 @@
  * data is copied page by page through the hypervisor's direct map.
  */
 #include <lares/console.h>
+#include <lares/cpuid_policy.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/guest_access.h>
@@ -51,7 +52,6 @@ static int mem_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new, unsigned size)
 static void paging_of(struct vcpu *v, struct guest_paging *pg, unsigned *cpl)
 {
     struct hvm_paging_state ps;
-    u32 r[4];
 
     hvm_ops->get_paging_state(v, &ps);
     pg->cr0 = ps.cr0;
@@ -59,11 +59,9 @@ static void paging_of(struct vcpu *v, struct guest_paging *pg, unsigned *cpl)
     pg->cr4 = ps.cr4;
     pg->efer = ps.efer;
     pg->rflags = v->hvm.regs.rflags;
-    hvm_cpuid(v, 0x80000008, 0, r);
-    pg->maxphyaddr = (r[0] & 0xff) ? (r[0] & 0xff) : 36;
-    hvm_cpuid(v, 0x80000001, 0, r);
-    pg->gbpages = r[3] & (1u << 26);
-    pg->amd = true;
+    pg->maxphyaddr = v->domain->cpuid->maxphyaddr;
+    pg->gbpages = v->domain->cpuid->gbpages;
+    pg->amd = v->domain->cpuid->vendor == CPUID_VENDOR_AMD;
     *cpl = ps.cpl;
 }
 

@@ -125,6 +125,8 @@ int hvm_cpu_up(void);
 
 /* ---- vendor-neutral exit handlers, called from the vendor exit table ---- */
 void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4]);
+int hvm_cpuid_domain_init(struct domain *d);
+void hvm_cpuid_domain_destroy(struct domain *d);
 enum hvm_disposition hvm_exit_cpuid(struct vcpu *v);
 enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
