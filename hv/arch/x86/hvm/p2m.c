@@ -152,12 +152,20 @@ static int set_entry(struct domain *d, u64 gfn, u64 mfn, unsigned order, enum p2
     return rc;
 }
 
-/* Zero whole frames 8 bytes at a time (much faster than bytes under QEMU's TCG). */
+/*
+ * Zero whole frames with plain 64-byte blocks of stores: under QEMU's TCG
+ * every iteration of a REP STOS costs about as much as a loop iteration,
+ * so eight stores per iteration are several times faster than REP STOSB/Q.
+ */
 static void clear_frames(void *va, unsigned order)
 {
-    u64 n = ((u64)PAGE_SIZE << order) / 8;
+    u64 *p = va, *end = p + (((u64)PAGE_SIZE << order) / 8);
 
-    __asm__ __volatile__("rep stosq" : "+D"(va), "+c"(n) : "a"(0ull) : "memory");
+    for (; p < end; p += 8)
+        __asm__ __volatile__("movq %1, 0(%0); movq %1, 8(%0); movq %1, 16(%0); "
+                             "movq %1, 24(%0); movq %1, 32(%0); movq %1, 40(%0); "
+                             "movq %1, 48(%0); movq %1, 56(%0)"
+                             : : "r"(p), "r"(0ull) : "memory");
 }
 
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
