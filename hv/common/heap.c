@@ -12,7 +12,7 @@ static const struct slab_ops heap_ops = {
     .block_order = page_block_order,
 };
 
-static struct slab_heap heap = { .ops = &heap_ops };
+static struct slab_heap heap = {.ops = &heap_ops};
 static DEFINE_SPINLOCK(heap_lock);
 
 void *xmalloc(size_t size)

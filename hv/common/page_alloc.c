@@ -43,8 +43,8 @@ void page_alloc_init(struct rangelist *free, u64 max_pfn, u64 ram)
 static void report_failure(unsigned int order, u64 failures)
 {
     if (failures <= FAILURES_REPORTED)
-        pr_warn("Out of memory: no free block of order %u (%llu KiB free; failure %llu%s)\n",
-                order, (unsigned long long)free_page_count() * (PAGE_SIZE / 1024),
+        pr_warn("Out of memory: no free block of order %u (%llu KiB free; failure %llu%s)\n", order,
+                (unsigned long long)free_page_count() * (PAGE_SIZE / 1024),
                 (unsigned long long)failures,
                 failures == FAILURES_REPORTED ? ", further ones only counted" : "");
 }

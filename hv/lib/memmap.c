@@ -67,7 +67,8 @@ static void sort_points(u64 *p, unsigned int n)
     }
 }
 
-/* The winning type over [start, end), which lies between two boundaries; false if none covers it. */
+/* The winning type over [start, end), which lies between two boundaries; false if none covers it.
+ */
 static bool type_over(const struct boot_memrange *in, unsigned int n, u64 start, u32 *type)
 {
     bool found = false;

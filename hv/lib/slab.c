@@ -43,7 +43,7 @@ static unsigned int objects_per_slab(unsigned int cls)
 
 void slab_init(struct slab_heap *h, const struct slab_ops *ops)
 {
-    *h = (struct slab_heap){ .ops = ops };
+    *h = (struct slab_heap){.ops = ops};
 }
 
 static void partial_add(struct slab_heap *h, struct slab_page *s)
@@ -74,7 +74,7 @@ static struct slab_page *new_slab(struct slab_heap *h, unsigned int cls)
 
     if (!s)
         return NULL;
-    *s = (struct slab_page){ .magic = SLAB_MAGIC, .cls = (u16)cls };
+    *s = (struct slab_page){.magic = SLAB_MAGIC, .cls = (u16)cls};
     /* Chain the objects lowest first, so allocation order is predictable. */
     base = (u8 *)s + SLAB_HEADER_SIZE;
     for (unsigned int i = n; i-- > 0;) {
@@ -173,7 +173,7 @@ int slab_free(struct slab_heap *h, void *p)
     s = live_object(p, &i);
     if (!s)
         return -EINVAL;
-    s->used[i / 8] &= (u8)~(1u << (i % 8));
+    s->used[i / 8] &= (u8) ~(1u << (i % 8));
     *(void **)p = s->free;
     s->free = p;
     h->objects--;

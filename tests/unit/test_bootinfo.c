@@ -90,7 +90,7 @@ static u64 mb1_mmap(const u64 (*e)[3], unsigned int n, u32 *len)
 
 static u64 mb1_mods(const char *const *strings, const u32 (*range)[2], unsigned int n)
 {
-    u8 buf[16 * 20] = { 0 };
+    u8 buf[16 * 20] = {0};
 
     for (unsigned int i = 0; i < n; i++) {
         w32(buf, i * 16, range[i][0]);
@@ -103,13 +103,13 @@ static u64 mb1_mods(const char *const *strings, const u32 (*range)[2], unsigned 
 static void mb1_qemu_style(void **state)
 {
     const u64 map[][3] = {
-        { 0x0, 0x9fc00, E820_RAM },
-        { 0x9fc00, 0x400, E820_RESERVED },
-        { 0x100000, 0x7ee0000, E820_RAM },
+        {0x0, 0x9fc00, E820_RAM},
+        {0x9fc00, 0x400, E820_RESERVED},
+        {0x100000, 0x7ee0000, E820_RAM},
     };
-    const char *strings[] = { "/tmp/dir/first.bin hello world", "second.img" };
-    const u32 ranges[][2] = { { 0x200000, 0x201388 }, { 0x202000, 0x202064 } };
-    u8 info[MB1_INFO_SIZE] = { 0 };
+    const char *strings[] = {"/tmp/dir/first.bin hello world", "second.img"};
+    const u32 ranges[][2] = {{0x200000, 0x201388}, {0x202000, 0x202064}};
+    u8 info[MB1_INFO_SIZE] = {0};
     u32 mmap_len;
     u64 info_pa;
 
@@ -146,9 +146,9 @@ static void mb1_qemu_style(void **state)
 
 static void mb1_grub2_keeps_whole_strings(void **state)
 {
-    const char *strings[] = { "console=hvc0 root=/dev/xvda" };
-    const u32 ranges[][2] = { { 0x300000, 0x400000 } };
-    u8 info[MB1_INFO_SIZE] = { 0 };
+    const char *strings[] = {"console=hvc0 root=/dev/xvda"};
+    const u32 ranges[][2] = {{0x300000, 0x400000}};
+    u8 info[MB1_INFO_SIZE] = {0};
     u64 info_pa;
 
     mem_reset(4096);
@@ -167,7 +167,7 @@ static void mb1_grub2_keeps_whole_strings(void **state)
 
 static void mb1_basic_memory_info_only(void **state)
 {
-    u8 info[MB1_INFO_SIZE] = { 0 };
+    u8 info[MB1_INFO_SIZE] = {0};
     u64 info_pa;
 
     mem_reset(1024);
@@ -187,8 +187,8 @@ static void mb1_basic_memory_info_only(void **state)
 
 static void mb1_malformed(void **state)
 {
-    u8 info[MB1_INFO_SIZE] = { 0 };
-    u8 entry[24] = { 0 };
+    u8 info[MB1_INFO_SIZE] = {0};
+    u8 entry[24] = {0};
     u64 info_pa;
 
     /* Info block not accessible, or cut short by the end of memory. */
@@ -223,8 +223,8 @@ static void mb1_malformed(void **state)
 
 static void mb1_huge_map_entry_size_terminates(void **state)
 {
-    u8 info[MB1_INFO_SIZE] = { 0 };
-    u8 entries[48] = { 0 };
+    u8 info[MB1_INFO_SIZE] = {0};
+    u8 entries[48] = {0};
     u64 info_pa;
 
     /* First entry claims 4 GiB - 4: stepping over it would wrap the offset back to 0. */
@@ -244,7 +244,7 @@ static void mb1_huge_map_entry_size_terminates(void **state)
 
 static void mb1_string_at_end_of_memory_is_cut_not_overread(void **state)
 {
-    u8 info[MB1_INFO_SIZE] = { 0 };
+    u8 info[MB1_INFO_SIZE] = {0};
     u64 info_pa, s;
 
     mem_reset(72 + 16); /* the info block padded to 8 bytes, then the string */
@@ -263,7 +263,7 @@ static void mb1_too_many_modules_are_capped(void **state)
 {
     const char *strings[BOOT_MAX_MODULES + 4];
     u32 ranges[BOOT_MAX_MODULES + 4][2];
-    u8 info[MB1_INFO_SIZE] = { 0 };
+    u8 info[MB1_INFO_SIZE] = {0};
     u64 info_pa;
 
     mem_reset(16384);
@@ -326,7 +326,7 @@ static u64 mb2_end(void)
 
 static void mb2_grub_style(void **state)
 {
-    u8 mmap[8 + 3 * 24] = { 0 };
+    u8 mmap[8 + 3 * 24] = {0};
     u8 rsdp1[20], rsdp2[36];
 
     memset(rsdp1, 0x11, sizeof(rsdp1));
@@ -394,7 +394,7 @@ static void mb2_other_loader_has_file_names(void **state)
 
 static void mb2_short_tags_are_skipped_or_capped(void **state)
 {
-    u8 small[4] = { 1, 2, 3, 4 };
+    u8 small[4] = {1, 2, 3, 4};
 
     mb2_begin();
     mb2_tag(3, small, sizeof(small)); /* a module tag too short to hold start/end */
@@ -425,7 +425,7 @@ static void mb2_long_strings_are_truncated(void **state)
 
 static void mb2_malformed(void **state)
 {
-    u8 mmap[8 + 24] = { 0 };
+    u8 mmap[8 + 24] = {0};
 
     /* total size too small, too large, or beyond memory */
     mb2_begin();
@@ -468,7 +468,7 @@ static void mb2_missing_end_tag_stops_at_total_size(void **state)
     u64 pa = put(mb2, mb2_len);
 
     assert_int_equal(bootinfo_parse(MULTIBOOT2_BOOTLOADER_MAGIC, pa, phys, &bi), 0);
-    assert_string_equal(bi.cmdline, "");   /* no loader name: the first word is the file name */
+    assert_string_equal(bi.cmdline, ""); /* no loader name: the first word is the file name */
 }
 
 int main(void)

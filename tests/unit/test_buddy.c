@@ -177,7 +177,7 @@ static void double_free_and_wrong_order_are_refused(void **state)
     assert_int_equal(buddy_alloc(&f->b, 0, &b), 0);
     free_before = f->b.free_frames;
 
-    assert_int_equal(buddy_free(&f->b, a, 1), -EINVAL);     /* wrong order */
+    assert_int_equal(buddy_free(&f->b, a, 1), -EINVAL); /* wrong order */
     assert_int_equal(buddy_free(&f->b, a, 3), -EINVAL);
     assert_int_equal(buddy_free(&f->b, a + 1, 0), -EINVAL); /* inside a block */
     assert_int_equal(buddy_free(&f->b, 64, 0), -EINVAL);    /* out of range */
@@ -203,7 +203,7 @@ static void bad_ranges_are_refused(void **state)
     assert_int_equal(buddy_add_free(&f->b, 8, 4), -EINVAL);  /* already free */
     assert_int_equal(buddy_add_free(&f->b, 30, 4), -EINVAL); /* past the end */
     assert_int_equal(buddy_add_free(&f->b, ~0ULL, 2), -EINVAL);
-    assert_int_equal(buddy_free(&f->b, 20, 0), -EINVAL);     /* reserved frame */
+    assert_int_equal(buddy_free(&f->b, 20, 0), -EINVAL); /* reserved frame */
     assert_int_equal(f->b.total_frames, 16);
     assert_true(buddy_check(&f->b));
 

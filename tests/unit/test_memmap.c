@@ -7,7 +7,10 @@
 #include <lares/memmap.h>
 #include <lares/rangelist.h>
 
-#define R(b, s, t) { .base = (b), .size = (s), .type = (t) }
+#define R(b, s, t)                                                                                 \
+    {                                                                                              \
+        .base = (b), .size = (s), .type = (t)                                                      \
+    }
 
 static void expect_map(const struct boot_memrange *in, unsigned int n,
                        const struct boot_memrange *want, int nwant)
@@ -25,7 +28,7 @@ static void expect_map(const struct boot_memrange *in, unsigned int n,
 
 static void empty_and_zero_sized(void **state)
 {
-    const struct boot_memrange in[] = { R(0x1000, 0, E820_RAM) };
+    const struct boot_memrange in[] = {R(0x1000, 0, E820_RAM)};
 
     expect_map(in, 0, NULL, 0);
     expect_map(in, 1, NULL, 0);
@@ -51,17 +54,13 @@ static void sorts_and_merges_same_type_neighbours(void **state)
 static void most_restrictive_type_wins_overlaps(void **state)
 {
     const struct boot_memrange in[] = {
-        R(0x0, 0x10000, E820_RAM),
-        R(0x4000, 0x2000, E820_RESERVED), /* inside RAM */
-        R(0xf000, 0x2000, E820_ACPI),     /* straddles RAM's end */
-        R(0x10800, 0x1000, E820_NVS),     /* overlaps ACPI: NVS wins */
+        R(0x0, 0x10000, E820_RAM), R(0x4000, 0x2000, E820_RESERVED), /* inside RAM */
+        R(0xf000, 0x2000, E820_ACPI),                                /* straddles RAM's end */
+        R(0x10800, 0x1000, E820_NVS),                                /* overlaps ACPI: NVS wins */
     };
     const struct boot_memrange want[] = {
-        R(0x0, 0x4000, E820_RAM),
-        R(0x4000, 0x2000, E820_RESERVED),
-        R(0x6000, 0x9000, E820_RAM),
-        R(0xf000, 0x1800, E820_ACPI),
-        R(0x10800, 0x1000, E820_NVS),
+        R(0x0, 0x4000, E820_RAM),     R(0x4000, 0x2000, E820_RESERVED), R(0x6000, 0x9000, E820_RAM),
+        R(0xf000, 0x1800, E820_ACPI), R(0x10800, 0x1000, E820_NVS),
     };
 
     expect_map(in, 4, want, 5);
@@ -95,17 +94,17 @@ static void ranking_of_types(void **state)
     assert_string_equal(memmap_type_name(77), "unknown");
 
     /* An unknown type ties with reserved: the larger number wins, whatever the order. */
-    const struct boot_memrange in1[] = { R(0, 0x1000, E820_RESERVED), R(0, 0x1000, 12) };
-    const struct boot_memrange in2[] = { R(0, 0x1000, 12), R(0, 0x1000, E820_RESERVED) };
-    const struct boot_memrange want[] = { R(0, 0x1000, 12) };
+    const struct boot_memrange in1[] = {R(0, 0x1000, E820_RESERVED), R(0, 0x1000, 12)};
+    const struct boot_memrange in2[] = {R(0, 0x1000, 12), R(0, 0x1000, E820_RESERVED)};
+    const struct boot_memrange want[] = {R(0, 0x1000, 12)};
     expect_map(in1, 2, want, 1);
     expect_map(in2, 2, want, 1);
 }
 
 static void range_at_top_of_address_space_is_clipped(void **state)
 {
-    const struct boot_memrange in[] = { R(UINT64_MAX - 0xfff, 0x10000, E820_RESERVED) };
-    const struct boot_memrange want[] = { R(UINT64_MAX - 0xfff, 0xfff, E820_RESERVED) };
+    const struct boot_memrange in[] = {R(UINT64_MAX - 0xfff, 0x10000, E820_RESERVED)};
+    const struct boot_memrange want[] = {R(UINT64_MAX - 0xfff, 0xfff, E820_RESERVED)};
 
     expect_map(in, 1, want, 1);
 }
@@ -176,13 +175,13 @@ static void add_merges_overlapping_and_touching(void **state)
     assert_int_equal(rangelist_add(&l, 100, 200), 0);
     assert_int_equal(rangelist_add(&l, 0, 10), 0);
     assert_int_equal(rangelist_add(&l, 300, 400), 0);
-    assert_int_equal(rangelist_add(&l, 200, 250), 0);   /* touches */
-    assert_int_equal(rangelist_add(&l, 5, 20), 0);      /* overlaps */
-    assert_int_equal(rangelist_add(&l, 50, 50), 0);     /* empty: ignored */
-    const struct range want[] = { { 0, 20 }, { 100, 250 }, { 300, 400 } };
+    assert_int_equal(rangelist_add(&l, 200, 250), 0); /* touches */
+    assert_int_equal(rangelist_add(&l, 5, 20), 0);    /* overlaps */
+    assert_int_equal(rangelist_add(&l, 50, 50), 0);   /* empty: ignored */
+    const struct range want[] = {{0, 20}, {100, 250}, {300, 400}};
     expect_ranges(want, 3);
-    assert_int_equal(rangelist_add(&l, 15, 350), 0);    /* swallows several */
-    const struct range want2[] = { { 0, 400 } };
+    assert_int_equal(rangelist_add(&l, 15, 350), 0); /* swallows several */
+    const struct range want2[] = {{0, 400}};
     expect_ranges(want2, 1);
     assert_int_equal(rangelist_total(&l), 400);
 }
@@ -201,10 +200,10 @@ static void remove_trims_and_splits(void **state)
 {
     rangelist_add(&l, 0, 100);
     rangelist_add(&l, 200, 300);
-    assert_int_equal(rangelist_remove(&l, 50, 60), 0);   /* split */
-    assert_int_equal(rangelist_remove(&l, 90, 210), 0);  /* trims two */
-    assert_int_equal(rangelist_remove(&l, 0, 10), 0);    /* front */
-    const struct range want[] = { { 10, 50 }, { 60, 90 }, { 210, 300 } };
+    assert_int_equal(rangelist_remove(&l, 50, 60), 0);  /* split */
+    assert_int_equal(rangelist_remove(&l, 90, 210), 0); /* trims two */
+    assert_int_equal(rangelist_remove(&l, 0, 10), 0);   /* front */
+    const struct range want[] = {{10, 50}, {60, 90}, {210, 300}};
     expect_ranges(want, 3);
     assert_int_equal(rangelist_remove(&l, 0, 1000), 0);
     assert_int_equal(l.nr, 0);
@@ -215,7 +214,7 @@ static void failed_split_changes_nothing(void **state)
     for (u64 i = 0; i < 4; i++)
         rangelist_add(&l, i * 100, i * 100 + 50);
     assert_int_equal(rangelist_remove(&l, 110, 120), -ENOSPC);
-    const struct range want[] = { { 0, 50 }, { 100, 150 }, { 200, 250 }, { 300, 350 } };
+    const struct range want[] = {{0, 50}, {100, 150}, {200, 250}, {300, 350}};
     expect_ranges(want, 4);
 }
 
@@ -244,7 +243,7 @@ static void take_honours_alignment_and_limit(void **state)
     assert_false(rangelist_take(&l, 0x2000, 0x1000, 0x11000, &got));
     assert_true(rangelist_take(&l, 0x2000, 0x1000, 0x12000, &got));
     assert_int_equal(got, 0x10000);
-    const struct range want[] = { { 0x1100, 0x2000 }, { 0x12000, 0x20000 } };
+    const struct range want[] = {{0x1100, 0x2000}, {0x12000, 0x20000}};
     expect_ranges(want, 2);
     assert_false(rangelist_take(&l, 0x100, 3, UINT64_MAX, &got)); /* not a power of two */
     assert_false(rangelist_take(&l, 0, 16, UINT64_MAX, &got));

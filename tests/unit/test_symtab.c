@@ -10,11 +10,11 @@
 /* A table with three functions: a at +0x1000 (0x20), b at +0x1020 (0x10), c at +0x2000 (0x8). */
 static size_t build(u8 *buf)
 {
-    struct symtab_header h = { .base = BASE, .count = 3 };
+    struct symtab_header h = {.base = BASE, .count = 3};
     struct symtab_entry e[3] = {
-        { 0x1000, 0x20, 0 },
-        { 0x1020, 0x10, 6 },
-        { 0x2000, 0x8, 12 },
+        {0x1000, 0x20, 0},
+        {0x1020, 0x10, 6},
+        {0x2000, 0x8, 12},
     };
     const char names[] = "alpha\0beta_\0gamma";
 
@@ -90,7 +90,7 @@ static void malformed_tables_are_rejected_without_overreading(void **state)
 
 static void empty_table(void **state)
 {
-    struct symtab_header h = { .base = BASE, .count = 0, .names_off = sizeof(h) };
+    struct symtab_header h = {.base = BASE, .count = 0, .names_off = sizeof(h)};
     struct symbol s;
 
     assert_false(symtab_lookup(&h, sizeof(h), BASE, &s));

@@ -17,7 +17,7 @@
 
 #define LOW_MEMORY_END 0x100000ULL
 #define VGA_HOLE_START 0xa0000ULL
-#define VGA_HOLE_END   0xc0000ULL
+#define VGA_HOLE_END 0xc0000ULL
 #define BOOT_TABLES_LIMIT (1ULL << 32)
 
 extern char __image_start[], __image_end[];
@@ -26,9 +26,9 @@ struct boot_memrange e820_map[E820_MAX];
 unsigned int e820_nr;
 
 static struct range free_storage[E820_MAX + 2 * BOOT_MAX_MODULES + 16];
-static struct rangelist free_ram = { free_storage, 0, ARRAY_SIZE(free_storage) };
+static struct rangelist free_ram = {free_storage, 0, ARRAY_SIZE(free_storage)};
 static struct range loader_storage[BOOT_MAX_MODULES + 1];
-static struct rangelist loader_data = { loader_storage, 0, ARRAY_SIZE(loader_storage) };
+static struct rangelist loader_data = {loader_storage, 0, ARRAY_SIZE(loader_storage)};
 static u64 early_pages;
 
 static void sanitise_map(const struct boot_info *bi)
@@ -43,8 +43,7 @@ static void sanitise_map(const struct boot_info *bi)
         panic("Memory map too complex (%u entries)\n", bi->nr_mem);
     e820_nr = (unsigned int)n;
 
-    printk("Memory map (%u entries from the loader, %u after sanitising):\n", bi->nr_mem,
-           e820_nr);
+    printk("Memory map (%u entries from the loader, %u after sanitising):\n", bi->nr_mem, e820_nr);
     for (unsigned int i = 0; i < e820_nr; i++)
         printk("  e820: [0x%016llx-0x%016llx) %s\n", (unsigned long long)e820_map[i].base,
                (unsigned long long)(e820_map[i].base + e820_map[i].size),
@@ -132,7 +131,7 @@ static paddr_t early_table_alloc(void)
 void memory_init(const struct boot_info *bi)
 {
     static struct range direct_storage[E820_MAX + 2];
-    struct rangelist direct = { direct_storage, 0, ARRAY_SIZE(direct_storage) };
+    struct rangelist direct = {direct_storage, 0, ARRAY_SIZE(direct_storage)};
     u64 max_pfn, ram_frames, free_frames;
 
     sanitise_map(bi);

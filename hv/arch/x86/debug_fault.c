@@ -38,7 +38,7 @@ static __attribute__((noipa)) void fault_write_text(void)
 }
 
 /* A "ret" in writable data: with NX, calling it is an instruction-fetch fault. */
-static u8 data_ret[16] = { 0xc3 };
+static u8 data_ret[16] = {0xc3};
 
 static __attribute__((noipa)) void fault_exec_data(void)
 {
@@ -60,7 +60,9 @@ static __attribute__((noipa)) void fault_divide(void)
 {
     /* In assembly: the compiler may compute 1 / x without dividing. */
     __asm__ __volatile__("xor %%ecx, %%ecx\n\tmov $1, %%eax\n\txor %%edx, %%edx\n\tdiv %%ecx"
-                         : : : "eax", "ecx", "edx");
+                         :
+                         :
+                         : "eax", "ecx", "edx");
 }
 
 /*
@@ -164,12 +166,18 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } kinds[] = {
-    { "null", fault_null },         { "write-text", fault_write_text },
-    { "exec-data", fault_exec_data }, { "ud", fault_ud },
-    { "gp", fault_gp },             { "divide", fault_divide },
-    { "deep", deep },               { "stack-overflow", stack_overflow },
-    { "nested", fault_nested },     { "nmi", nmi },
-    { "irq", irq_dispatch },        { "extable", extable },
+    {"null", fault_null},
+    {"write-text", fault_write_text},
+    {"exec-data", fault_exec_data},
+    {"ud", fault_ud},
+    {"gp", fault_gp},
+    {"divide", fault_divide},
+    {"deep", deep},
+    {"stack-overflow", stack_overflow},
+    {"nested", fault_nested},
+    {"nmi", nmi},
+    {"irq", irq_dispatch},
+    {"extable", extable},
 };
 
 void debug_fault_run(void)

@@ -31,7 +31,7 @@ struct desc_ptr {
 #define IDT_INTERRUPT_GATE 0x8e /* present, DPL 0, 64-bit interrupt gate: IF cleared on entry */
 
 #define GDT_CODE64 0x00af9b000000ffffULL /* present, DPL0, code, readable, long mode */
-#define GDT_DATA   0x00cf93000000ffffULL /* present, DPL0, data, writable */
+#define GDT_DATA 0x00cf93000000ffffULL   /* present, DPL0, data, writable */
 #define TSS_AVAILABLE 0x9
 
 extern const u64 entry_stubs[256];
@@ -66,7 +66,7 @@ void idt_init(void)
 
 void idt_load(void)
 {
-    struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+    struct desc_ptr p = {sizeof(idt) - 1, (u64)idt};
 
     __asm__ __volatile__("lidt %0" : : "m"(p));
 }
@@ -83,7 +83,7 @@ static void set_tss_descriptor(u64 *gdt, const struct tss64 *tss)
 
 static void load_gdt_and_segments(const u64 *gdt)
 {
-    struct desc_ptr p = { GDT_ENTRIES * 8 - 1, (u64)gdt };
+    struct desc_ptr p = {GDT_ENTRIES * 8 - 1, (u64)gdt};
 
     __asm__ __volatile__("lgdt %0\n\t"
                          /* Reload CS with a far return to the next instruction. */

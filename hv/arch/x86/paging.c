@@ -28,7 +28,7 @@ static DEFINE_SPINLOCK(paging_lock);
 static u64 leaf_count[3]; /* direct-map leaves per level: 4K, 2M, 1G */
 
 static struct range direct_storage[DIRECT_MAX_RANGES];
-static struct rangelist direct = { direct_storage, 0, DIRECT_MAX_RANGES };
+static struct rangelist direct = {direct_storage, 0, DIRECT_MAX_RANGES};
 
 static u64 ioremap_next = IOREMAP_BASE;
 

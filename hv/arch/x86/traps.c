@@ -72,8 +72,8 @@ int set_irq_handler(u8 vector, irq_handler_t fn)
 
     if (vector < FIRST_IRQ_VECTOR || !fn)
         return -EINVAL;
-    if (!__atomic_compare_exchange_n(&irq_handlers[vector], &expected, fn, false,
-                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    if (!__atomic_compare_exchange_n(&irq_handlers[vector], &expected, fn, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
         return expected == fn ? 0 : -EBUSY;
     return 0;
 }
@@ -129,7 +129,10 @@ static void describe_error_code(const struct cpu_user_regs *regs, char *buf, siz
                ec & 1 ? "protection violation" : "not present", ec & 4 ? ", user" : "",
                ec & 8 ? ", reserved bit set" : "", ec & 16 ? ", instruction fetch" : "");
     else if (ec && regs->vector != X86_EXC_DF)
-        format(buf, size, " [%s entry %#llx%s]", (ec & 2) ? "IDT" : (ec & 4) ? "LDT" : "GDT",
+        format(buf, size, " [%s entry %#llx%s]",
+               (ec & 2)   ? "IDT"
+               : (ec & 4) ? "LDT"
+                          : "GDT",
                (unsigned long long)(ec >> 3), ec & 1 ? ", external" : "");
     else
         buf[0] = '\0';
@@ -175,8 +178,9 @@ static __noreturn void fatal_exception(const struct cpu_user_regs *regs)
         cpu_halt_forever(); /* even the short report failed: stay quiet */
     if (nesting == 1) {
         /* Plain numbers only: the symbol or stack code may be what broke. */
-        printk_level(LOG_ERR, "\n*** Exception while reporting an exception: vector %llu, "
-                              "error code %#llx, RIP %016llx, CR2 %016llx ***\n",
+        printk_level(LOG_ERR,
+                     "\n*** Exception while reporting an exception: vector %llu, "
+                     "error code %#llx, RIP %016llx, CR2 %016llx ***\n",
                      (unsigned long long)regs->vector, (unsigned long long)regs->error_code,
                      (unsigned long long)regs->rip, (unsigned long long)read_cr2());
         panic("Nested fatal exception (vector %llu)\n", (unsigned long long)regs->vector);
