@@ -9,54 +9,69 @@
 #include <lares/lib.h>
 #include <lares/mm.h>
 #include <lares/string.h>
+#include <lares/svm_support.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include <asm/percpu.h>
 #include "svm.h"
 
 #define CPUID_SVM_FEATURES 0x8000000a
-#define SVM_FEATURE_NPT    (1u << 0)
-#define VM_CR_SVMDIS       (1u << 4)
 
 /* Per CPU: the host save area (VMRUN) and the host's VMSAVE image. */
 static void *hsave_area[MAX_CPUS];
 static struct vmcb *host_vmcb[MAX_CPUS];
 
-static bool svm_supported(const char **why)
+/* Read what this CPU reports; the decision is lib/svm_support.c's. */
+static void probe_cpu(struct svm_probe *p)
 {
     struct cpuid_regs r;
 
+    memset(p, 0, sizeof(*p));
+    cpuid(0, &r);
+    memcpy(p->vendor, &r.ebx, 4);
+    memcpy(p->vendor + 4, &r.edx, 4);
+    memcpy(p->vendor + 8, &r.ecx, 4);
     cpuid(0x80000000, &r);
-    if (r.eax < CPUID_SVM_FEATURES) {
-        *why = "no extended CPUID leaf 0x8000000a";
-        return false;
+    p->max_ext_leaf = r.eax;
+    if (p->max_ext_leaf >= 0x80000001) {
+        cpuid(0x80000001, &r);
+        p->ext1_ecx = r.ecx;
     }
-    cpuid(0x80000001, &r);
-    if (!(r.ecx & (1u << 2))) {
-        *why = "the CPU has no SVM";
-        return false;
+    if (p->max_ext_leaf >= CPUID_SVM_FEATURES) {
+        cpuid(CPUID_SVM_FEATURES, &r);
+        p->svm_edx = r.edx;
+        p->nr_asids = r.ebx;
     }
-    cpuid(CPUID_SVM_FEATURES, &r);
-    if (!(r.edx & SVM_FEATURE_NPT)) {
-        *why = "SVM without nested paging (NPT); with QEMU use -cpu max or -cpu qemu64,+svm,+npt";
-        return false;
-    }
-    if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
-        *why = "SVM is disabled by the firmware (VM_CR.SVMDIS)";
-        return false;
-    }
-    return true;
+    if (p->ext1_ecx & CPUID_80000001_ECX_SVM)
+        p->vm_cr = rdmsr(MSR_VM_CR);
+}
+
+static unsigned check_cpu(struct svm_probe *p)
+{
+    probe_cpu(p);
+    return svm_support_check(p);
+}
+
+static void explain(const char *who, unsigned problems, const struct svm_probe *p)
+{
+    char why[256];
+    size_t n = svm_support_explain(problems, p, why, sizeof(why));
+
+    while (n && why[n - 1] == '\n')
+        why[--n] = '\0';
+    printk("svm: %s cannot run guests: %s\n", who, why);
 }
 
 static int svm_cpu_up(void)
 {
     unsigned cpu = smp_processor_id();
     struct cpuid_regs r;
-    const char *why;
+    struct svm_probe p;
+    unsigned problems = check_cpu(&p);
     int rc;
 
-    if (!svm_supported(&why)) {
-        pr_err("svm: CPU%u: %s\n", cpu, why);
+    if (problems) {
+        explain("this CPU", problems, &p);
         return -ENODEV;
     }
     rc = svm_bitmaps_init();
@@ -238,10 +253,11 @@ static const struct hvm_ops svm_ops = {
 const struct hvm_ops *svm_probe(void);
 const struct hvm_ops *svm_probe(void)
 {
-    const char *why;
+    struct svm_probe p;
+    unsigned problems = check_cpu(&p);
 
-    if (!svm_supported(&why)) {
-        printk("svm: cannot run guests: %s\n", why);
+    if (problems) {
+        explain("this machine", problems, &p);
         return NULL;
     }
     return &svm_ops;
