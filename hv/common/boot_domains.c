@@ -55,9 +55,14 @@ static void all_ended(void)
 {
     u64 free_after = free_page_count();
 
-    printk("boot domains: all ended; free memory %llu pages, %llu before they were built%s\n",
-           (unsigned long long)free_after, (unsigned long long)free_before,
-           free_after == free_before ? "" : " (MISMATCH)");
+    printk("boot domains: all ended; free memory %llu pages, %llu before they were built\n",
+           (unsigned long long)free_after, (unsigned long long)free_before);
+    if (free_after != free_before) {
+        /* Something of a destroyed domain was not given back: a hypervisor bug. */
+        pr_err("boot domains: %lld pages were not returned\n",
+               (long long)(free_before - free_after));
+        machine_finish(EXIT_FAILED);
+    }
     machine_finish(EXIT_OK);
 }
 
