@@ -19,8 +19,11 @@
 #include <lares/sched.h>
 #include <lares/shutdown.h>
 #include <lares/string.h>
+#include <lares/time.h>
+#include <lares/timer.h>
 #include <asm/hvm/hvm.h>
 #include <asm/percpu.h>
+#include <public/sched.h>
 
 #define MAX_BOOT_DOMAINS 16
 
@@ -30,6 +33,11 @@ static unsigned nr_raw;
 static unsigned too_many;
 
 static unsigned live;        /* boot-time domains built and not yet destroyed */
+
+/* timeout=: the hypervisor stops a domain still running after that long. */
+static struct timer time_limit[MAX_BOOT_DOMAINS];
+static unsigned time_limit_s[MAX_BOOT_DOMAINS];
+static u16 time_limit_domid[MAX_BOOT_DOMAINS];
 static u64 free_before;      /* free frames before the first domain was built */
 static DEFINE_SPINLOCK(live_lock);
 
@@ -66,10 +74,24 @@ static void all_ended(void)
     machine_finish(EXIT_OK);
 }
 
+/* Timer callback (interrupt context): the domain is shut down by id, so it may be gone already. */
+static void time_limit_reached(void *data)
+{
+    unsigned slot = (unsigned)(uintptr_t)data;
+
+    printk("d%u: still running after its time limit of %u s: stopping it\n",
+           time_limit_domid[slot], time_limit_s[slot]);
+    domain_shutdown_id(time_limit_domid[slot], SHUTDOWN_watchdog);
+}
+
 static void domain_ended(u16 domid, unsigned code, bool crashed)
 {
     unsigned long flags;
     bool last;
+
+    for (unsigned i = 0; i < MAX_BOOT_DOMAINS; i++)
+        if (time_limit_s[i] && time_limit_domid[i] == domid)
+            stop_timer(&time_limit[i]); /* no wait: this may be its own callback */
 
     printk("d%u: ended (%s%s)\n", domid, shutdown_reason_name(code), crashed ? ", crashed" : "");
     spin_lock_irqsave(&live_lock, flags);
@@ -111,6 +133,8 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         pr_err("domain %s: %s; not started\n", desc.name, why);
         return NULL;
     }
+    time_limit_s[idx] = desc.timeout;
+    time_limit_domid[idx] = d->domid;
     d->on_reboot = desc.on_reboot;
     d->on_crash = desc.on_crash;
     d->weight = desc.weight;
@@ -159,9 +183,16 @@ void boot_domains_start(const struct boot_info *bi)
         all_ended();
     }
     /* Start them together, once all are built. */
-    for (unsigned i = 0; i < nr_raw; i++)
-        if (built[i])
-            domain_unpause(built[i]);
+    for (unsigned i = 0; i < nr_raw; i++) {
+        if (!built[i])
+            continue;
+        if (time_limit_s[i]) {
+            init_timer(&time_limit[i], time_limit_reached, (void *)(uintptr_t)i,
+                       smp_processor_id());
+            set_timer(&time_limit[i], NOW() + SECONDS(time_limit_s[i]));
+        }
+        domain_unpause(built[i]);
+    }
 }
 
 void boot_domains_run(const struct boot_info *bi)
@@ -176,6 +207,7 @@ void boot_domains_run(const struct boot_info *bi)
     for_each_online_cpu(cpu)
         if (schedule_cpu_init(cpu))
             panic("sched: cannot set up CPU%u\n", cpu);
+    schedule_start_secondaries();
     boot_domains_start(bi);
     schedule_run_cpu();
 }

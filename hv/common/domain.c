@@ -239,7 +239,8 @@ void domain_unpause(struct domain *d)
             schedule_wake(d->vcpu[i]);
 }
 
-static void stop(struct domain *d, unsigned reason, bool crashed)
+/* Record the shutdown and make the vCPUs leave their CPUs. False if it was stopping already. */
+static bool mark_stopping(struct domain *d, unsigned reason, bool crashed)
 {
     unsigned long flags;
     bool first;
@@ -253,12 +254,36 @@ static void stop(struct domain *d, unsigned reason, bool crashed)
     }
     spin_unlock_irqrestore(&d->lock, flags);
     if (!first)
-        return;
+        return false;
     guest_console_flush(d);
     printk("d%u (%s): shut down: %s\n", d->domid, d->name, shutdown_reason_name(reason));
     for (unsigned i = 0; i < d->max_vcpus; i++)
         vcpu_kick(d->vcpu[i]);
-    domain_maybe_destroy_id(d->domid);
+    return true;
+}
+
+/* Called by (a vCPU of) the domain itself, which therefore cannot be destroyed meanwhile. */
+static void stop(struct domain *d, unsigned reason, bool crashed)
+{
+    if (mark_stopping(d, reason, crashed))
+        domain_maybe_destroy_id(d->domid);
+}
+
+void domain_shutdown_id(u16 domid, unsigned reason)
+{
+    struct domain *d;
+    unsigned long flags;
+
+    /* The list lock keeps the domain from being destroyed while it is marked. */
+    spin_lock_irqsave(&domain_list_lock, flags);
+    list_for_each_entry(d, &domain_list, list) {
+        if (d->domid == domid) {
+            mark_stopping(d, reason, reason == SHUTDOWN_crash);
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&domain_list_lock, flags);
+    domain_maybe_destroy_id(domid);
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)

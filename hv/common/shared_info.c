@@ -15,7 +15,8 @@ void shared_info_update_time(struct domain *d)
     s8 shift;
     u64 wc_sec;
 
-    time_tsc_scale(&mul, &shift);
+    mul = tsc_to_ns.mul;
+    shift = tsc_to_ns.shift;
     for (unsigned i = 0; i < d->max_vcpus && i < XEN_LEGACY_MAX_VCPUS; i++) {
         struct vcpu_time_info *t = &s->vcpu_info[i].time;
 
@@ -28,7 +29,7 @@ void shared_info_update_time(struct domain *d)
         t->flags = 0;
         __atomic_store_n(&t->version, t->version + 1, __ATOMIC_RELEASE);
     }
-    time_wallclock_at_boot(&wc_sec, &wc_nsec);
+    wallclock_at_boot(&wc_sec, &wc_nsec);
     __atomic_store_n(&s->wc_version, s->wc_version + 1, __ATOMIC_RELEASE);
     s->wc_sec = (u32)wc_sec;
     s->wc_sec_hi = (u32)(wc_sec >> 32);

@@ -84,6 +84,13 @@ static int apply(struct domain_desc *d, const char *key, const char *v, char *er
             return -EINVAL;
         }
         d->has_cmdline = true;
+    } else if (!strcmp(key, "timeout")) {
+        if (parse_uint(v, &n) || n < 1 || n > DOMAIN_TIMEOUT_MAX) {
+            format(err, errlen, "timeout=%s: must be a number of seconds from 1 to %d", v,
+                   DOMAIN_TIMEOUT_MAX);
+            return -EINVAL;
+        }
+        d->timeout = (unsigned)n;
     } else if (!strcmp(key, "weight") || !strcmp(key, "cap")) {
         if (parse_uint(v, &n) || n > 65535)
             goto bad;
@@ -116,7 +123,7 @@ static void set_defaults(struct domain_desc *d)
 int domain_desc_parse(const char *value, struct domain_desc *d, char *err, size_t errlen)
 {
     static const char *const keys[] = { "kernel", "initrd", "memory", "vcpus", "cmdline",
-                                        "weight", "cap", "on_reboot", "on_crash" };
+                                        "timeout", "weight", "cap", "on_reboot", "on_crash" };
     static char item[ITEM_MAX]; /* big: keep it off the stack (boot CPU only) */
     unsigned seen = 0;
     const char *p = value;

@@ -16,7 +16,7 @@ static int parse(const char *v)
 static void full_description(void **state)
 {
     assert_int_equal(parse("web,kernel=vmlinux,initrd=1,memory=256M,vcpus=2,"
-                           "cmdline=\"console=hvc0 a=b,c\",weight=512,cap=50,on_crash=destroy"),
+                           "cmdline=\"console=hvc0 a=b,c\",timeout=30,weight=512,cap=50,on_crash=destroy"),
                      0);
     assert_string_equal(d.name, "web");
     assert_string_equal(d.kernel, "vmlinux");
@@ -25,6 +25,7 @@ static void full_description(void **state)
     assert_int_equal(d.vcpus, 2);
     assert_true(d.has_cmdline);
     assert_string_equal(d.cmdline, "console=hvc0 a=b,c");
+    assert_int_equal(d.timeout, 30);
     assert_int_equal(d.weight, 512);
     assert_int_equal(d.cap, 50);
     assert_int_equal(d.on_crash, ACTION_DESTROY);
@@ -38,6 +39,7 @@ static void defaults(void **state)
     assert_false(d.has_cmdline);
     assert_string_equal(d.initrd, "");
     assert_int_equal(d.weight, DOMAIN_WEIGHT_DEFAULT);
+    assert_int_equal(d.timeout, 0);
 }
 
 static void errors_name_the_problem(void **state)
@@ -64,6 +66,9 @@ static void errors_name_the_problem(void **state)
     assert_string_equal(err, "kernel= given twice");
     assert_int_equal(parse("a,kernel=0,vcpus"), -EINVAL);
     assert_non_null(strstr(err, "not key=value"));
+    assert_int_equal(parse("a,kernel=0,timeout=0"), -EINVAL);
+    assert_non_null(strstr(err, "timeout=0"));
+    assert_int_equal(parse("a,kernel=0,timeout=1h"), -EINVAL);
     assert_int_equal(parse("a,kernel=0,on_reboot=restart"), -EINVAL);
     assert_non_null(strstr(err, "on_reboot=restart"));
     assert_int_equal(parse("a,kernel="), -EINVAL);

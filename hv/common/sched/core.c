@@ -13,6 +13,7 @@
 #include <lares/errno.h>
 #include <lares/lib.h>
 #include <lares/sched.h>
+#include <lares/shutdown.h>
 #include <lares/spinlock.h>
 #include <asm/cpu.h>
 #include <asm/hvm/hvm.h>
@@ -191,6 +192,28 @@ __noreturn void schedule_run_cpu(void)
         ci->current = NULL;
         release(cpu, v);
     }
+}
+
+/* Set once the boot CPU has started scheduling: secondary CPUs may join. */
+static bool scheduling;
+
+void schedule_start_secondaries(void)
+{
+    __atomic_store_n(&scheduling, true, __ATOMIC_RELEASE);
+    for_each_online_cpu(cpu)
+        if (cpu != smp_processor_id())
+            schedule_timer_kick_cpu(cpu);
+}
+
+__noreturn void schedule_secondary_idle(void)
+{
+    /* Sleep, serving interrupts (timers, IPIs), until there are guests to run. */
+    while (!__atomic_load_n(&scheduling, __ATOMIC_ACQUIRE))
+        __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    if (hvm_cpu_up())
+        panic("CPU%u: cannot enable virtualisation (the boot CPU could)\n",
+              smp_processor_id());
+    schedule_run_cpu();
 }
 
 struct vcpu *current_vcpu(void)

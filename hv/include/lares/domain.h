@@ -13,7 +13,8 @@
  *                     freed and the on_destroyed hook runs
  *
  * Locking: d->lock protects the shutdown state and the pause count;
- * the p2m has its own lock. domain_list_lock protects the list of domains.
+ * the p2m has its own lock. domain_list_lock protects the list of domains
+ * (order: domain_list_lock, then d->lock, then a scheduler lock).
  */
 #ifndef LARES_DOMAIN_H
 #define LARES_DOMAIN_H
@@ -126,6 +127,9 @@ void domain_unpause(struct domain *d);
 
 /* Xen's SCHEDOP_shutdown: stop every vCPU and record the reason (SHUTDOWN_*). */
 void domain_shutdown(struct domain *d, unsigned reason);
+
+/* The same from outside the domain (a timer, the console), by id: safe if it is gone. */
+void domain_shutdown_id(u16 domid, unsigned reason);
 
 /* The guest misbehaved: report why, dump its vCPUs and stop it. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);

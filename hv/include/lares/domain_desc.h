@@ -3,7 +3,8 @@
  * command line per domain (syntax in docs/boot-domains.md):
  *
  *   domain=<name>,kernel=<module>[,initrd=<module>][,memory=<size>][,vcpus=<n>]
- *          [,cmdline="..."][,weight=<n>][,cap=<n>][,on_reboot=<action>][,on_crash=<action>]
+ *          [,cmdline="..."][,timeout=<seconds>][,weight=<n>][,cap=<n>]
+ *          [,on_reboot=<action>][,on_crash=<action>]
  *
  * <module> is a boot-module index (0-based) or a module's file name.
  * Parsing and module resolution are pure and unit-tested on the host.
@@ -21,6 +22,7 @@
 #define DOMAIN_MEM_MIN       (2ull << 20)
 #define DOMAIN_MEM_MAX       (3ull << 30)  /* RAM stays below the 4 GiB MMIO hole */
 #define DOMAIN_WEIGHT_DEFAULT 256
+#define DOMAIN_TIMEOUT_MAX   86400
 
 enum domain_action {
     ACTION_DESTROY = 0, /* the only action implemented so far */
@@ -36,6 +38,7 @@ struct domain_desc {
     unsigned vcpus;
     bool has_cmdline;                /* else the kernel module's own arguments */
     char cmdline[DOMAIN_CMDLINE_MAX];
+    unsigned timeout;                /* seconds; 0: none (the hypervisor stops it after) */
     unsigned weight, cap;            /* for the credit scheduler (issue 4) */
     enum domain_action on_reboot, on_crash;
     /* Filled by domain_desc_resolve(): */

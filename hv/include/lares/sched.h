@@ -52,6 +52,11 @@ bool schedule_preempt_pending(void);
 /* Each CPU ends its boot here: run vCPUs forever, halting when there is nothing to run. */
 __attribute__((noreturn)) void schedule_run_cpu(void);
 
+/* Secondary CPUs end their start-up here: they idle until scheduling starts, then join. */
+__attribute__((noreturn)) void schedule_secondary_idle(void);
+/* The boot CPU lets the secondaries join (after schedule_cpu_init() for all of them). */
+void schedule_start_secondaries(void);
+
 extern const struct scheduler_ops schedule_rr_ops;
 
 #endif

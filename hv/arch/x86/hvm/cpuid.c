@@ -34,7 +34,7 @@ int hvm_cpuid_domain_init(struct domain *d)
     struct cpuid_policy_config cfg = {
         .domid = d->domid,
         .nr_vcpus = d->max_vcpus,
-        .tsc_khz = time_tsc_khz(),
+        .tsc_khz = (u32)(tsc_hz / 1000),
         .xcr0_mask = hvm_fpu_has_xsave() ? hvm_fpu_guest_xcr0_mask() : 0,
         .mtrr = false,
     };

@@ -3,8 +3,9 @@
  *
  *   void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa)
  *
- * Called with interrupts disabled. GIF is cleared for the whole switch so
- * that not even an NMI can run while the guest's FS/GS/TR are loaded.
+ * Called with interrupts disabled, and returns so. GIF is cleared for the
+ * whole switch so that not even an NMI can run while the guest's FS/GS/TR
+ * are loaded.
  * VMRUN itself saves and restores the host's RSP, RIP, RFLAGS, control
  * registers and segment selectors (VM_HSAVE_PA area); VMLOAD/VMSAVE move
  * the rest (FS/GS/TR/LDTR bases, KernelGSBase, STAR family, SYSENTER).
@@ -35,6 +36,12 @@ svm_vmrun:
         push    %rdi                    /* GUEST_VMCB(%rsp) */
 
         clgi
+        /*
+         * With V_INTR_MASKING the host's RFLAGS.IF at VMRUN decides whether
+         * physical interrupts reach the guest (and so cause INTR exits): it
+         * must be set. GIF = 0 keeps them from being taken here.
+         */
+        sti
         mov     %rsi, %rax
         mov     GREGS_RBX(%rax), %rbx
         mov     GREGS_RCX(%rax), %rcx
@@ -72,6 +79,7 @@ svm_vmrun:
         mov     %r15, GREGS_R15(%rax)
         mov     HOST_VMCB(%rsp), %rax
         vmload  %rax                    /* host GS base (per-CPU data), TR, ... */
+        cli                             /* the caller re-enables interrupts itself */
         stgi
 
         add     $24, %rsp
