@@ -207,7 +207,8 @@ void boot_domains_run(const struct boot_info *bi)
     for_each_online_cpu(cpu)
         if (schedule_cpu_init(cpu))
             panic("sched: cannot set up CPU%u\n", cpu);
-    schedule_start_secondaries();
+    if (schedule_start_secondaries())
+        panic("boot domains: a secondary CPU cannot run guests\n");
     boot_domains_start(bi);
     schedule_run_cpu();
 }

@@ -14,6 +14,7 @@
 #include <lares/lib.h>
 #include <lares/sched.h>
 #include <lares/shutdown.h>
+#include <lares/smp.h>
 #include <lares/spinlock.h>
 #include <asm/cpu.h>
 #include <asm/hvm/hvm.h>
@@ -197,12 +198,34 @@ __noreturn void schedule_run_cpu(void)
 /* Set once the boot CPU has started scheduling: secondary CPUs may join. */
 static bool scheduling;
 
-void schedule_start_secondaries(void)
+static void enable_virtualisation(void *arg)
 {
+    int *rc = arg;
+
+    *rc = hvm_cpu_up();
+}
+
+int schedule_start_secondaries(void)
+{
+    /*
+     * Enable virtualisation on each of them now, synchronously, so that
+     * everything they allocate for it exists before any domain is built.
+     */
+    for_each_online_cpu(cpu) {
+        int rc = 0;
+
+        if (cpu == smp_processor_id())
+            continue;
+        if (on_cpu(cpu, enable_virtualisation, &rc, true) || rc) {
+            pr_err("CPU%u: cannot enable virtualisation (error %d)\n", cpu, rc);
+            return rc ? rc : -ENODEV;
+        }
+    }
     __atomic_store_n(&scheduling, true, __ATOMIC_RELEASE);
     for_each_online_cpu(cpu)
         if (cpu != smp_processor_id())
             schedule_timer_kick_cpu(cpu);
+    return 0;
 }
 
 __noreturn void schedule_secondary_idle(void)
@@ -210,9 +233,6 @@ __noreturn void schedule_secondary_idle(void)
     /* Sleep, serving interrupts (timers, IPIs), until there are guests to run. */
     while (!__atomic_load_n(&scheduling, __ATOMIC_ACQUIRE))
         __asm__ __volatile__("sti; hlt; cli" ::: "memory");
-    if (hvm_cpu_up())
-        panic("CPU%u: cannot enable virtualisation (the boot CPU could)\n",
-              smp_processor_id());
     schedule_run_cpu();
 }
 

@@ -54,8 +54,11 @@ __attribute__((noreturn)) void schedule_run_cpu(void);
 
 /* Secondary CPUs end their start-up here: they idle until scheduling starts, then join. */
 __attribute__((noreturn)) void schedule_secondary_idle(void);
-/* The boot CPU lets the secondaries join (after schedule_cpu_init() for all of them). */
-void schedule_start_secondaries(void);
+/*
+ * The boot CPU enables virtualisation on the secondaries and lets them join
+ * (after schedule_cpu_init() for all of them). 0, or an error if one cannot.
+ */
+int schedule_start_secondaries(void);
 
 extern const struct scheduler_ops schedule_rr_ops;
 
