@@ -57,9 +57,10 @@ static bool try_acpi(const struct boot_info *bi)
         printk("ACPI: RSDP (from the %s) has no valid RSDT/XSDT; trying the MP table\n", from);
         return false;
     }
-    printk("ACPI: revision %u, OEM '%.6s', %s at %#llx, %u tables%s\n", acpi_info.revision,
-           acpi_info.oem_id, acpi_info.xsdt ? "XSDT" : "RSDT", (unsigned long long)acpi_info.root_pa,
-           acpi_info.nr_tables, acpi_info.nr_bad ? " (some skipped: bad checksum or unmappable)" : "");
+    printk("ACPI: RSDP from the %s, revision %u, OEM '%.6s', %s at %#llx, %u tables%s\n", from,
+           acpi_info.revision, acpi_info.oem_id, acpi_info.xsdt ? "XSDT" : "RSDT",
+           (unsigned long long)acpi_info.root_pa, acpi_info.nr_tables,
+           acpi_info.nr_bad ? " (some skipped: bad checksum or unmappable)" : "");
     if (acpi_info.madt_error)
         pr_warn("ACPI: the MADT is malformed (%d) and was ignored; trying the MP table\n",
                 acpi_info.madt_error);
@@ -103,8 +104,8 @@ static void print_platform(void)
         pr_debug("  IO-APIC %u at %#x, GSI base %u\n", fw.ioapics[i].id, fw.ioapics[i].addr,
                  fw.ioapics[i].gsi_base);
     for (unsigned i = 0; i < fw.nr_overrides; i++)
-        pr_debug("  IRQ %u -> GSI %u, flags %#x\n", fw.overrides[i].source_irq,
-                 fw.overrides[i].gsi, fw.overrides[i].flags);
+        pr_debug("  IRQ %u -> GSI %u, flags %#x\n", fw.overrides[i].source_irq, fw.overrides[i].gsi,
+                 fw.overrides[i].flags);
     if (fw.nr_dropped || fw.nr_duplicates || fw.nr_invalid)
         pr_warn("%s: %u entries beyond Lares' limits, %u duplicate and %u invalid APIC ids "
                 "ignored\n",

@@ -24,7 +24,7 @@
 #include <asm/svm_check.h>
 
 #define AP_START_TIMEOUT SECONDS(5) /* generous: a loaded TCG host can be slow */
-#define LOW_MEMORY_END   0x100000
+#define LOW_MEMORY_END 0x100000
 
 extern const char trampoline_start[], trampoline_end[];
 extern const char trampoline_cr3[], trampoline_efer[];
