@@ -248,7 +248,7 @@ void apic_init_boot(void)
         set_irq_handler(SPURIOUS_APIC_VECTOR, apic_spurious_interrupt))
         panic("Local APIC vectors already taken\n");
     apic_setup_this_cpu();
-    printk("APIC: %s mode, boot CPU APIC id %#x, timer in %s mode\n", x2apic ? "x2APIC" : "xAPIC",
+    printk("APIC: %s mode, boot CPU APIC id %u, timer in %s mode\n", x2apic ? "x2APIC" : "xAPIC",
            apic_id(), tsc_deadline ? "TSC-deadline" : "one-shot");
 }
 

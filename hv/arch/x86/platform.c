@@ -96,7 +96,7 @@ static void print_platform(void)
            fw.source, fw.nr_cpus, fw_enabled_cpus(&fw), fw.nr_ioapics, fw.nr_overrides,
            (unsigned long long)fw.lapic_addr);
     for (unsigned i = 0; i < fw.nr_cpus; i++)
-        pr_debug("  CPU: APIC id %#x, UID %u%s%s%s\n", fw.cpus[i].apic_id, fw.cpus[i].acpi_uid,
+        pr_debug("  CPU: APIC id %u, UID %u%s%s%s\n", fw.cpus[i].apic_id, fw.cpus[i].acpi_uid,
                  fw.cpus[i].flags & FW_CPU_ENABLED ? ", enabled" : "",
                  fw.cpus[i].flags & FW_CPU_ONLINE_CAPABLE ? ", online-capable" : "",
                  fw.cpus[i].flags & FW_CPU_X2APIC ? ", x2APIC entry" : "");

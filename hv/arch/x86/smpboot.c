@@ -153,6 +153,10 @@ void smp_boot_cpus(void)
         if (!(c->flags & FW_CPU_ENABLED) || c->apic_id == me)
             continue;
         wanted++;
+        if (c->apic_id > 0xfe && !apic_x2apic_mode()) {
+            pr_warn("CPU with APIC id %u not started: it needs x2APIC mode\n", c->apic_id);
+            continue;
+        }
         if (next_id >= MAX_CPUS) {
             pr_warn("CPU with APIC id %u not started: Lares supports %u CPUs\n", c->apic_id,
                     MAX_CPUS);
