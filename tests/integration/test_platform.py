@@ -45,3 +45,20 @@ def test_multiboot2_rsdp_from_grub(request, tmp_path):
     assert r.lines(r"\(Multiboot 2\)"), r
     assert r.lines(r"ACPI: RSDP from the boot loader"), r
     assert r.lines(r"smp: all 2 CPUs online"), r
+
+
+def test_acpi_off_uses_the_mp_table(request):
+    r = boot(request, smp=2, append="acpi=off")
+    assert r.rc == EXIT_OK, r
+    assert r.lines(r"ACPI: disabled \(acpi=off\); trying the MP table$"), r
+    assert r.lines(r"MP table: 1 CPUs listed"), r
+
+
+def test_without_any_tables_runs_on_the_boot_cpu(request):
+    r = boot(request, smp=4, append="acpi=off mptable=off smp_selftest timer_selftest")
+    assert r.rc == EXIT_OK, r
+    assert r.lines(r"MP table: disabled \(mptable=off\); running on the boot CPU only$"), r
+    assert r.lines(r"boot CPU only: 1 CPUs listed, 1 enabled"), r
+    assert r.lines(r"smp: all 1 CPUs online$"), r
+    assert r.lines(r"timer self-test: passed"), r
+    assert r.lines(r"IPI self-test: passed \(1 CPUs"), r

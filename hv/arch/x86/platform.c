@@ -7,10 +7,18 @@
 #include <lares/errno.h>
 #include <lares/mm.h>
 #include <lares/mptable.h>
+#include <lares/param.h>
+#include <lares/string.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/platform.h>
+
+/* acpi=off / mptable=off: ignore those tables (broken firmware, or testing the fallbacks). */
+static char opt_acpi[8] = "on";
+string_param("acpi", opt_acpi);
+static char opt_mptable[8] = "on";
+string_param("mptable", opt_mptable);
 
 static struct fw_platform fw;
 const struct fw_platform *platform;
@@ -47,8 +55,13 @@ static bool try_acpi(const struct boot_info *bi)
 {
     const void *rsdp;
     size_t len;
-    const char *from = acpi_source(bi, &rsdp, &len);
+    const char *from;
 
+    if (!strcmp(opt_acpi, "off")) {
+        printk("ACPI: disabled (acpi=off); trying the MP table\n");
+        return false;
+    }
+    from = acpi_source(bi, &rsdp, &len);
     if (!from || !rsdp) {
         printk("ACPI: no RSDP found; trying the MP table\n");
         return false;
@@ -74,6 +87,10 @@ static bool try_mptable(void)
     u64 pa;
     int rc;
 
+    if (!strcmp(opt_mptable, "off")) {
+        printk("MP table: disabled (mptable=off); running on the boot CPU only\n");
+        return false;
+    }
     if (mptable_find(fw_phys, &pa)) {
         printk("MP table: none found; running on the boot CPU only\n");
         return false;
