@@ -14,6 +14,7 @@ BUILD   ?= build
 CC      := gcc
 LD      := ld
 OBJCOPY := objcopy
+NM      := nm
 PYTHON  := /usr/bin/python3
 Q       := $(if $(V),,@)
 
@@ -54,9 +55,22 @@ $(BUILD)/hv.lds: hv/arch/x86/hv.lds hv/arch/x86/include/asm/config.h
 # Two passes: link, extract the function symbols, link again with them
 # (hv/tools/mksymtab.py); text addresses do not move because the table
 # lives after .text.
-$(BUILD)/lares.elf: $(HV_OBJS) $(BUILD)/hv.lds
+MKSYMTAB := $(PYTHON) hv/tools/mksymtab.py
+
+$(BUILD)/symtab-empty.o: hv/tools/mksymtab.py
+	@mkdir -p $(dir $@)
+	$(Q)$(MKSYMTAB) --empty $(BUILD)/symtab-empty.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $(BUILD)/symtab-empty.S -o $@
+
+$(BUILD)/lares.elf: $(HV_OBJS) $(BUILD)/hv.lds $(BUILD)/symtab-empty.o hv/tools/mksymtab.py
 	@echo "  LD      $@"
-	$(Q)$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@ $(HV_OBJS)
+	$(Q)$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $(BUILD)/lares.pass1.elf $(HV_OBJS) \
+		$(BUILD)/symtab-empty.o
+	$(Q)$(MKSYMTAB) --nm $(NM) $(BUILD)/lares.pass1.elf $(BUILD)/symtab.S
+	$(Q)$(CC) $(HV_ASFLAGS) -c $(BUILD)/symtab.S -o $(BUILD)/symtab.o
+	$(Q)$(LD) $(HV_LDFLAGS) -T $(BUILD)/hv.lds -o $@.tmp $(HV_OBJS) $(BUILD)/symtab.o
+	$(Q)$(MKSYMTAB) --nm $(NM) --check $(BUILD)/lares.pass1.elf $@.tmp
+	$(Q)mv $@.tmp $@
 
 # ---------------------------------------------------------------- unit tests
 # Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and lists <name>_SRCS.
