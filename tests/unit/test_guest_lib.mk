@@ -1,0 +1,3 @@
+UNIT_TESTS += test_guest_lib
+test_guest_lib_SRCS := tests/unit/test_guest_lib.c tests/guests/lib/cmdline.c
+test_guest_lib_CFLAGS := -Itests/guests/lib/include
