@@ -90,12 +90,9 @@ static void pvclock_time_from_snapshot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cmdline_lookup),
-        cmocka_unit_test(cmdline_no_false_matches),
-        cmocka_unit_test(cmdline_truncates),
-        cmocka_unit_test(pvclock_known_scales),
-        cmocka_unit_test(pvclock_large_deltas),
-        cmocka_unit_test(pvclock_time_from_snapshot),
+        cmocka_unit_test(cmdline_lookup),       cmocka_unit_test(cmdline_no_false_matches),
+        cmocka_unit_test(cmdline_truncates),    cmocka_unit_test(pvclock_known_scales),
+        cmocka_unit_test(pvclock_large_deltas), cmocka_unit_test(pvclock_time_from_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 
 /* The few hvm_start_info facts we need (include/public/hvm/start_info.h
  * has the full structure). */
-#define START_INFO_MAGIC         0x336ec578
+#define START_INFO_MAGIC 0x336ec578
 #define START_INFO_CMDLINE_PADDR 24
 
 extern u64 pvh_start_info_pa; /* head.S: EBX at entry */
