@@ -9,7 +9,9 @@
  * into an unmapped page, or a read-only page for output) must give
  * -EFAULT and leave the guest running. Unknown hypercall numbers (also
  * ones with bits above 31 set, and PV-only ones) give -ENOSYS, and a
- * hypercall from CPL 3 gives -EPERM.
+ * hypercall from CPL 3 gives -EPERM. (Arguments are accessed with kernel
+ * rights, as the caller is always at CPL 0, so supervisor-only pages are
+ * valid arguments; this test's pages are all user pages anyway.)
  */
 #include <guest.h>
 #include <public/version.h>
