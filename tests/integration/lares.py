@@ -115,8 +115,14 @@ class Session:
         return self
 
     def __exit__(self, *exc):
+        # self.proc is `timeout`: SIGTERM makes it stop QEMU too, whereas
+        # SIGKILL would leave QEMU running as an orphan.
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait()
         self._drain(0)
         self.log.close()
