@@ -207,10 +207,11 @@ static void apic_setup_this_cpu(void)
 {
     u64 base = rdmsr(MSR_IA32_APIC_BASE);
 
+    /* x2APIC mode may only be entered from enabled xAPIC mode: two steps. */
     base |= APIC_BASE_ENABLE;
-    if (x2apic)
-        base |= APIC_BASE_EXTD;
     wrmsr(MSR_IA32_APIC_BASE, base);
+    if (x2apic)
+        wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
 
     apic_write(APIC_TPR, 0);
     apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
@@ -229,6 +230,12 @@ void apic_init_boot(void)
 
     cpuid(1, &r);
     x2apic = opt_x2apic && (r.ecx & CPUID1_ECX_X2APIC);
+    if ((base & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) == (APIC_BASE_ENABLE | APIC_BASE_EXTD)) {
+        /* Leaving x2APIC mode would need a full APIC reset: stay in it. */
+        if (!x2apic)
+            pr_warn("APIC: the firmware left x2APIC mode on; staying in it\n");
+        x2apic = true;
+    }
     tsc_deadline = (r.ecx & CPUID1_ECX_TSC_DEADLINE) && strcmp(opt_lapic_timer, "oneshot");
     if (!strcmp(opt_lapic_timer, "deadline") && !tsc_deadline)
         pr_warn("lapic_timer=deadline: this CPU has no TSC-deadline timer; using one-shot\n");

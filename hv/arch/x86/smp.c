@@ -89,7 +89,7 @@ static void call_many(u64 targets, smp_call_fn fn, void *arg, bool wait)
 
     targets &= ~(1ULL << me);
     req.not_taken = req.not_done = targets;
-    for (unsigned int cpu = 0; targets >> cpu; cpu++) {
+    for (unsigned int cpu = 0; cpu < MAX_CPUS && (targets >> cpu); cpu++) {
         struct call_request *expected = NULL;
 
         if (!(targets & (1ULL << cpu)))
