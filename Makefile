@@ -144,7 +144,7 @@ UNIT_TESTS  :=
 include $(wildcard tests/unit/*.mk)
 
 define unit_rule
-$(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
+$(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h) $(PUBLIC_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) $$($(1)_SRCS) -o $$@ $(UNIT_LDLIBS)

@@ -43,12 +43,13 @@ static bool expect_hits(u32 others, u32 self, const char *step)
 {
     unsigned int me = smp_processor_id();
 
-    for_each_online_cpu(c) {
+    for_each_online_cpu(c)
+    {
         u32 want = c == me ? self : others, got = __atomic_load_n(&hits[c], __ATOMIC_ACQUIRE);
 
         if (got != want) {
-            pr_err("IPI self-test: FAILED: %s: CPU%u ran the call %u times, expected %u\n", step,
-                   c, got, want);
+            pr_err("IPI self-test: FAILED: %s: CPU%u ran the call %u times, expected %u\n", step, c,
+                   got, want);
             return false;
         }
     }
@@ -61,10 +62,8 @@ static void wait_hits(u32 others)
     s_time_t deadline = NOW() + SECONDS(2);
     unsigned int me = smp_processor_id();
 
-    for_each_online_cpu(c)
-        while (c != me && __atomic_load_n(&hits[c], __ATOMIC_ACQUIRE) < others &&
-               NOW() < deadline)
-            cpu_relax();
+    for_each_online_cpu(c) while (c != me && __atomic_load_n(&hits[c], __ATOMIC_ACQUIRE) < others &&
+                                  NOW() < deadline) cpu_relax();
 }
 
 bool ipi_selftest_run(void)
@@ -79,7 +78,8 @@ bool ipi_selftest_run(void)
     if (!expect_hits(1, 0, "call all others, waiting"))
         return false;
 
-    for_each_online_cpu(c) {
+    for_each_online_cpu(c)
+    {
         unsigned int target = c;
 
         on_cpu(c, record, &target, true);

@@ -116,6 +116,8 @@ bool mm_selftest_run(void)
         return fail("pages allocated differ from pages free", pages);
     if (!check_heap() || free_page_count() != start)
         return fail("free pages after the heap test", free_page_count());
+    if (!arch_selftest_run())
+        return false;
     printk("mm_selftest: passed (largest block order %u; %llu pages allocated, written and "
            "freed; highest page %#llx)\n",
            largest, (unsigned long long)pages, (unsigned long long)highest);

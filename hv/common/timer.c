@@ -17,8 +17,8 @@
 #include <asm/percpu.h>
 
 #define TIMER_INACTIVE 0
-#define TIMER_IN_HEAP  1
-#define TIMER_IN_LIST  2
+#define TIMER_IN_HEAP 1
+#define TIMER_IN_LIST 2
 
 #define HEAP_INITIAL_SLOTS 32
 
@@ -26,11 +26,11 @@ struct timer_queue {
     spinlock_t lock;
     struct timer_heap heap;
     struct heap_node *initial_slots[HEAP_INITIAL_SLOTS];
-    struct timer *overflow;    /* timers the heap had no room for */
+    struct timer *overflow; /* timers the heap had no room for */
     unsigned int nr_overflow;
-    struct timer *running;     /* callback in progress, if any */
-    s_time_t programmed;       /* what the hardware is armed for (owner only) */
-    bool hw_ready;             /* the owner's LAPIC is up */
+    struct timer *running; /* callback in progress, if any */
+    s_time_t programmed;   /* what the hardware is armed for (owner only) */
+    bool hw_ready;         /* the owner's LAPIC is up */
 };
 
 static struct timer_queue queues[MAX_CPUS];
@@ -232,7 +232,11 @@ void timer_interrupt(void)
      * interrupt, so it cannot hold this CPU in here forever.
      */
     budget = q->heap.n + q->nr_overflow;
-    while (budget-- && (t = earliest(q)) && t->node.key <= now) {
+    while (budget && (t = earliest(q))) {
+        /* Time moves while callbacks run: look again before leaving. */
+        if (t->node.key > now && t->node.key > (now = NOW()))
+            break;
+        budget--;
         dequeue(q, t);
         q->running = t;
         spin_unlock(&q->lock);

@@ -22,14 +22,14 @@ static bool opt_timer_selftest;
 boolean_param("timer_selftest", opt_timer_selftest);
 
 #define PER_CPU 6
-#define MANY    300
+#define MANY 300
 
 struct probe {
     struct timer t;
     unsigned int expect_cpu;
     bool expect_fire;
     u32 fires;
-    u32 seq;               /* global firing order */
+    u32 seq; /* global firing order */
     unsigned int fired_cpu;
     s_time_t fired_at;
     bool irqs_were_on;
@@ -109,14 +109,17 @@ static bool check_probe(const struct probe *p, unsigned int cpu, int i)
 /* On each CPU, the timers that fired there did so in deadline order. */
 static bool check_order(void)
 {
-    for_each_online_cpu(cpu) {
-        for_each_online_cpu(a_cpu) {
+    for_each_online_cpu(cpu)
+    {
+        for_each_online_cpu(a_cpu)
+        {
             for (int a = 0; a < PER_CPU; a++) {
                 const struct probe *pa = &probes[a_cpu][a];
 
                 if (!pa->expect_fire || pa->fired_cpu != cpu)
                     continue;
-                for_each_online_cpu(b_cpu) {
+                for_each_online_cpu(b_cpu)
+                {
                     for (int b = 0; b < PER_CPU; b++) {
                         const struct probe *pb = &probes[b_cpu][b];
 
@@ -184,7 +187,8 @@ bool timer_selftest_run(void)
         return true;
 
     base = NOW() + MILLISECS(20);
-    for_each_online_cpu(c) {
+    for_each_online_cpu(c)
+    {
         on_cpu(c, arm_local, NULL, true);
         init_timer(&probes[c][5].t, fired, &probes[c][5], c);
         probes[c][5].expect_cpu = c;
@@ -192,15 +196,11 @@ bool timer_selftest_run(void)
         set_timer(&probes[c][5].t, base + MILLISECS(12));
         n++;
     }
-    for_each_online_cpu(c)
-        for (int i = 0; i < PER_CPU; i++)
-            expected += probes[c][i].expect_fire;
+    for_each_online_cpu(c) for (int i = 0; i < PER_CPU; i++) expected += probes[c][i].expect_fire;
     wait_for_fires(expected);
 
-    for_each_online_cpu(c)
-        for (int i = 0; i < PER_CPU; i++)
-            if (!check_probe(&probes[c][i], c, i))
-                return false;
+    for_each_online_cpu(c) for (int i = 0; i < PER_CPU;
+                                i++) if (!check_probe(&probes[c][i], c, i)) return false;
     if (!check_order() || !many_timers_on_this_cpu())
         return false;
     printk("timer self-test: passed (%u timers on %u CPUs, %u on CPU%u; latest firing %lld us "

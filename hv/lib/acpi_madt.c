@@ -9,7 +9,7 @@
 #include <lares/errno.h>
 #include <lares/string.h>
 
-#define MADT_HEAD_LEN    44
+#define MADT_HEAD_LEN 44
 #define MADT_PCAT_COMPAT (1u << 0)
 
 enum madt_type {
@@ -23,7 +23,7 @@ enum madt_type {
 };
 
 /* Processor entry flags (types 0 and 9). */
-#define MADT_CPU_ENABLED        (1u << 0)
+#define MADT_CPU_ENABLED (1u << 0)
 #define MADT_CPU_ONLINE_CAPABLE (1u << 1)
 
 /* Minimum entry length for each type we read; 0 for types we skip. */
@@ -87,8 +87,8 @@ static void add_ioapic(struct fw_platform *p, const u8 *e)
         p->nr_dropped++;
         return;
     }
-    p->ioapics[p->nr_ioapics++] = (struct fw_ioapic){ .id = e[2], .addr = rd32(e + 4),
-                                                      .gsi_base = rd32(e + 8) };
+    p->ioapics[p->nr_ioapics++] =
+        (struct fw_ioapic){.id = e[2], .addr = rd32(e + 4), .gsi_base = rd32(e + 8)};
 }
 
 static void add_override(struct fw_platform *p, const u8 *e)
@@ -98,8 +98,7 @@ static void add_override(struct fw_platform *p, const u8 *e)
         return;
     }
     p->overrides[p->nr_overrides++] = (struct fw_irq_override){
-        .bus = e[2], .source_irq = e[3], .gsi = rd32(e + 4), .flags = rd16(e + 8)
-    };
+        .bus = e[2], .source_irq = e[3], .gsi = rd32(e + 4), .flags = rd16(e + 8)};
 }
 
 static void add_nmi(struct fw_platform *p, u32 uid, u16 flags, u8 lint)
@@ -108,7 +107,7 @@ static void add_nmi(struct fw_platform *p, u32 uid, u16 flags, u8 lint)
         p->nr_dropped++;
         return;
     }
-    p->nmis[p->nr_nmis++] = (struct fw_lapic_nmi){ .uid = uid, .lint = lint, .flags = flags };
+    p->nmis[p->nr_nmis++] = (struct fw_lapic_nmi){.uid = uid, .lint = lint, .flags = flags};
 }
 
 static void parse_entry(struct fw_platform *p, const u8 *e)

@@ -4,9 +4,9 @@
 #include <lares/string.h>
 
 #define BDA_EBDA_SEGMENT 0x40e
-#define BIOS_AREA_START  0xe0000
-#define BIOS_AREA_END    0x100000
-#define FADT_CENTURY     108 /* byte offset of the CMOS century index */
+#define BIOS_AREA_START 0xe0000
+#define BIOS_AREA_END 0x100000
+#define FADT_CENTURY 108 /* byte offset of the CMOS century index */
 
 u8 acpi_checksum(const void *p, size_t len)
 {

@@ -29,8 +29,8 @@ void fw_add_cpu(struct fw_platform *p, u32 apic_id, u32 acpi_uid, u32 flags)
         p->nr_dropped++;
         return;
     }
-    p->cpus[p->nr_cpus++] = (struct fw_cpu){ .apic_id = apic_id, .acpi_uid = acpi_uid,
-                                             .flags = flags };
+    p->cpus[p->nr_cpus++] =
+        (struct fw_cpu){.apic_id = apic_id, .acpi_uid = acpi_uid, .flags = flags};
 }
 
 unsigned fw_enabled_cpus(const struct fw_platform *p)

@@ -9,7 +9,7 @@
 #include <lares/string.h>
 
 #define BDA_EBDA_SEGMENT 0x40e
-#define BDA_BASE_MEM_KB  0x413
+#define BDA_BASE_MEM_KB 0x413
 
 enum mpc_entry {
     MPC_PROCESSOR = 0,
@@ -19,12 +19,12 @@ enum mpc_entry {
     MPC_LOCAL_INTERRUPT = 4,
 };
 
-#define MPC_CPU_ENABLED  (1u << 0)
-#define MPC_CPU_BOOT     (1u << 1)
+#define MPC_CPU_ENABLED (1u << 0)
+#define MPC_CPU_BOOT (1u << 1)
 #define MPC_IOAPIC_USABLE (1u << 0)
-#define MPC_INT_NMI      1 /* interrupt type of a local-interrupt entry */
-#define MPC_INT_INT      0 /* vectored interrupt */
-#define MPC_MAX_BUSES    256
+#define MPC_INT_NMI 1 /* interrupt type of a local-interrupt entry */
+#define MPC_INT_INT 0 /* vectored interrupt */
+#define MPC_MAX_BUSES 256
 
 static u8 sum8(const u8 *p, size_t len)
 {
@@ -93,8 +93,8 @@ static void add_ioapic(struct fw_platform *p, const u8 *e)
         return;
     }
     /* The MP table has no GSI numbers; the first IO-APIC starts at 0. */
-    p->ioapics[p->nr_ioapics] = (struct fw_ioapic){ .id = e[1], .addr = rd32(e + 4),
-                                                    .gsi_base = p->nr_ioapics ? FW_GSI_NONE : 0 };
+    p->ioapics[p->nr_ioapics] = (struct fw_ioapic){
+        .id = e[1], .addr = rd32(e + 4), .gsi_base = p->nr_ioapics ? FW_GSI_NONE : 0};
     p->nr_ioapics++;
 }
 
@@ -116,9 +116,8 @@ static void add_io_interrupt(struct fw_platform *p, const u8 *e, const bool *isa
         p->nr_dropped++;
         return;
     }
-    p->overrides[p->nr_overrides++] = (struct fw_irq_override){
-        .bus = 0, .source_irq = irq, .gsi = pin, .flags = flags
-    };
+    p->overrides[p->nr_overrides++] =
+        (struct fw_irq_override){.bus = 0, .source_irq = irq, .gsi = pin, .flags = flags};
 }
 
 static void add_local_interrupt(struct fw_platform *p, const u8 *e)
@@ -129,15 +128,15 @@ static void add_local_interrupt(struct fw_platform *p, const u8 *e)
         p->nr_dropped++;
         return;
     }
-    p->nmis[p->nr_nmis++] = (struct fw_lapic_nmi){
-        .uid = e[6] == 0xff ? FW_UID_ALL : e[6], .by_apic_id = true, .lint = e[7],
-        .flags = rd16(e + 2)
-    };
+    p->nmis[p->nr_nmis++] = (struct fw_lapic_nmi){.uid = e[6] == 0xff ? FW_UID_ALL : e[6],
+                                                  .by_apic_id = true,
+                                                  .lint = e[7],
+                                                  .flags = rd16(e + 2)};
 }
 
 static int parse_entries(const u8 *t, size_t len, unsigned count, struct fw_platform *p)
 {
-    bool isa_bus[MPC_MAX_BUSES] = { false };
+    bool isa_bus[MPC_MAX_BUSES] = {false};
     size_t off = MPC_HEADER_LEN;
 
     for (unsigned i = 0; i < count; i++) {

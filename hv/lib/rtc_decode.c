@@ -19,7 +19,7 @@ static bool leap(u32 y)
 
 static u8 days_in_month(u32 year, u8 mon)
 {
-    static const u8 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const u8 days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     return mon == 2 && leap(year) ? 29 : days[mon - 1];
 }

@@ -30,9 +30,13 @@
 #ifndef __ASSEMBLY__
 
 /* addr: guest-virtual address of a struct vcpu_runstate_info (or a GPA for
- * the _phys_area variant). The area may straddle a page boundary. */
+ * the _phys_area variant), under either of Xen's names. The area may
+ * straddle a page boundary. */
 struct vcpu_register_runstate_memory_area {
-    uint64_t addr;
+    union {
+        xen_guest_handle_t h;
+        uint64_t p;
+    } addr;
 };
 XEN_ABI_SIZE(struct vcpu_register_runstate_memory_area, 8);
 
@@ -69,7 +73,10 @@ XEN_ABI_SIZE(struct vcpu_get_physid, 8);
 /* addr: guest-virtual address of a struct vcpu_time_info kept up to date
  * alongside the one in vcpu_info (GPA for the _phys_area variant). */
 struct vcpu_register_time_memory_area {
-    uint64_t addr;
+    union {
+        xen_guest_handle_t h;
+        uint64_t p;
+    } addr;
 };
 XEN_ABI_SIZE(struct vcpu_register_time_memory_area, 8);
 

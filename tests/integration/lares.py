@@ -40,8 +40,9 @@ def _log_path(request, suffix=""):
 
 
 def qemu_command(*, smp=1, mem="256M", cpu="max", append="", modules=(), kernel=None,
-                 iso=None, machine="pc", extra=(), serial="stdio", qemu_exit=True):
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", machine, "-cpu", cpu,
+                 iso=None, machine="pc", extra=(), serial="stdio", qemu_exit=True, accel="tcg"):
+    assert accel.split(",")[0] == "tcg", "TCG only: never KVM"
+    cmd = ["qemu-system-x86_64", "-accel", accel, "-M", machine, "-cpu", cpu,
            "-m", str(mem), "-smp", str(smp), "-display", "none", "-monitor", "none",
            "-no-reboot", "-nic", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", serial]
@@ -115,8 +116,14 @@ class Session:
         return self
 
     def __exit__(self, *exc):
+        # self.proc is `timeout`: SIGTERM makes it stop QEMU too, whereas
+        # SIGKILL would leave QEMU running as an orphan.
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait()
         self._drain(0)
         self.log.close()

@@ -129,3 +129,17 @@ def test_panic_with_noreboot_halts(request):
     with Session(request, qemu_exit=False, append="noreboot debug_fault=ud", timeout=60) as s:
         s.expect(r"Not rebooting \(noreboot\); CPU halted\.")
         assert s.proc.poll() is None  # still running: halted, not reset or exited
+
+
+def test_cpu_without_nx_uses_no_nx_bits(request):
+    # Setting NX in a page-table entry without EFER.NXE would be a reserved-bit fault.
+    r = boot(request, cpu="qemu64,-nx,+svm,+npt", append="mm_selftest debug_fault=exec-data")
+    assert r.rc == EXIT_OK, r
+    assert r.lines(r"Paging: .* NX not supported"), r
+    assert r.lines(r"mm_selftest: passed"), r
+    assert r.lines(r"debug_fault=exec-data: no fault \(this CPU has no NX\)"), r
+
+
+def test_text_is_read_only_without_nx_too(request):
+    r = boot(request, cpu="qemu64,-nx,+svm,+npt", append="debug_fault=write-text")
+    assert_full_report(r, "#PF page fault", 14, "fault_write_text")

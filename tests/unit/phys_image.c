@@ -14,7 +14,7 @@ struct record {
 };
 
 #define MAX_RECORDS 64
-#define MAX_MAPS    4096
+#define MAX_MAPS 4096
 
 static struct record records[MAX_RECORDS];
 static unsigned nr_records;
@@ -68,8 +68,7 @@ void phys_image_load(const char *path)
     FILE *f;
     char magic[8];
 
-    snprintf(full, sizeof(full), "%s/%s", getenv("LARES_ROOT") ? getenv("LARES_ROOT") : ".",
-             path);
+    snprintf(full, sizeof(full), "%s/%s", getenv("LARES_ROOT") ? getenv("LARES_ROOT") : ".", path);
     f = fopen(full, "rb");
     if (!f)
         fail_msg("cannot open %s", full);

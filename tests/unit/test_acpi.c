@@ -15,11 +15,11 @@
 #include "table_builder.h"
 
 /* Where SeaBIOS put things in the captures (see tests/unit/data/README.md). */
-#define PC_RSDP  0xf59d0
-#define PC_RSDT  0x7fe1bef
-#define PC_MADT  0x7fe1aff
-#define PC_HPET  0x7fe1b8f
-#define PC_FADT  0x7fe1a8b
+#define PC_RSDP 0xf59d0
+#define PC_RSDT 0x7fe1bef
+#define PC_MADT 0x7fe1aff
+#define PC_HPET 0x7fe1b8f
+#define PC_FADT 0x7fe1a8b
 #define Q35_RSDP 0xf59e0
 #define SPARE_PA 0x1000000 /* free space for hand-made tables */
 
@@ -44,7 +44,7 @@ static int parse_found(void)
 
 static void check_qemu_io(void)
 {
-    static const u8 level_irqs[] = { 5, 9, 10, 11 };
+    static const u8 level_irqs[] = {5, 9, 10, 11};
 
     assert_int_equal(plat.lapic_addr, 0xfee00000);
     assert_true(plat.pcat_compat);
@@ -133,7 +133,7 @@ static void hotpluggable_cpus_are_listed_but_not_enabled(void **state)
 
 static void multiboot2_copy_of_rsdp(void **state)
 {
-    u8 copy[36] = { 0 };
+    u8 copy[36] = {0};
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
     memcpy(copy, phys_image_record(PC_RSDP, NULL), 20);
@@ -170,7 +170,7 @@ static void put_xsdt(u64 pa, const u64 *tables, unsigned n)
 
 static void xsdt_is_preferred_over_rsdt(void **state)
 {
-    static const u64 tables[] = { PC_FADT, PC_MADT, PC_HPET };
+    static const u64 tables[] = {PC_FADT, PC_MADT, PC_HPET};
     u8 rsdp[36];
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
@@ -188,7 +188,7 @@ static void xsdt_is_preferred_over_rsdt(void **state)
 
 static void bad_xsdt_falls_back_to_rsdt(void **state)
 {
-    static const u64 tables[] = { PC_MADT };
+    static const u64 tables[] = {PC_MADT};
     u8 rsdp[36];
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
@@ -266,7 +266,7 @@ static void table_longer_than_memory_is_skipped(void **state)
 
 static void absurd_table_lengths_are_skipped(void **state)
 {
-    static const u32 lens[] = { 0, 35, ACPI_TABLE_MAX + 1, 0xffffffff };
+    static const u32 lens[] = {0, 35, ACPI_TABLE_MAX + 1, 0xffffffff};
 
     for (unsigned i = 0; i < 4; i++) {
         phys_image_reset();
@@ -281,7 +281,7 @@ static void absurd_table_lengths_are_skipped(void **state)
 
 static void root_table_problems_are_errors(void **state)
 {
-    u8 copy[36] = { 0 };
+    u8 copy[36] = {0};
     u32 zero = 0, big = 0x7fffffff;
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
@@ -305,7 +305,7 @@ static void root_table_problems_are_errors(void **state)
 static void rsdt_entries_pointing_nowhere_are_counted(void **state)
 {
     struct tb t;
-    u8 copy[36] = { 0 };
+    u8 copy[36] = {0};
     u32 pa = SPARE_PA;
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
@@ -371,7 +371,7 @@ static void x2apic_entries_and_address_override(void **state)
 
     madt_head(&t, 0xfee00000, 0);
     lapic_entry(&t, 0, 0, 1);
-    lapic_entry(&t, 1, 0xff, 1);        /* invalid id: ignored */
+    lapic_entry(&t, 1, 0xff, 1); /* invalid id: ignored */
     x2apic_entry(&t, 0x100, 1, 0x100);
     x2apic_entry(&t, 0x101, 2, 0x101);  /* online capable, not enabled */
     x2apic_entry(&t, 0x102, 0, 0x102);  /* neither */
@@ -496,14 +496,14 @@ static void malformed_madts_are_rejected(void **state)
 
     /* entries too short for their type */
     static const char *const short_entries[] = {
-        "\x00\x06\x00\x00\x01\x00",                     /* LAPIC needs 8 */
+        "\x00\x06\x00\x00\x01\x00",                         /* LAPIC needs 8 */
         "\x09\x0c\x00\x00\x00\x01\x00\x00\x01\x00\x00\x00", /* x2APIC needs 16 */
-        "\x02\x08\x00\x00\x00\x00\x00\x00",             /* override needs 10 */
-        "\x05\x08\x00\x00\x00\x00\xe0\xfe",             /* address override needs 12 */
-        "\x04\x05\xff\x00\x00",                         /* NMI needs 6 */
-        "\x01\x01",                                     /* length 1 */
+        "\x02\x08\x00\x00\x00\x00\x00\x00",                 /* override needs 10 */
+        "\x05\x08\x00\x00\x00\x00\xe0\xfe",                 /* address override needs 12 */
+        "\x04\x05\xff\x00\x00",                             /* NMI needs 6 */
+        "\x01\x01",                                         /* length 1 */
     };
-    static const size_t short_lens[] = { 6, 12, 8, 8, 5, 2 };
+    static const size_t short_lens[] = {6, 12, 8, 8, 5, 2};
     for (unsigned i = 0; i < 6; i++) {
         madt_head(&t, 0xfee00000, 0);
         tb_bytes(&t, short_entries[i], short_lens[i]);
@@ -530,7 +530,7 @@ static void malformed_madt_through_acpi_parse(void **state)
     struct tb t;
     u32 rsdt_pa = SPARE_PA + 0x1000;
     u32 madt_pa = SPARE_PA;
-    u8 copy[36] = { 0 };
+    u8 copy[36] = {0};
 
     phys_image_load("tests/unit/data/pc-smp4.phys");
     madt_head(&t, 0xfee00000, 1);

@@ -13,8 +13,8 @@
 
 #define SEABIOS_MPF 0xf5bb0
 #define SEABIOS_MPC 0xf5bc0
-#define MPF_PA      0x9fc00 /* the EBDA, per the captured BIOS data area */
-#define MPC_PA      0x9fc10
+#define MPF_PA 0x9fc00 /* the EBDA, per the captured BIOS data area */
+#define MPC_PA 0x9fc10
 
 static struct fw_platform plat;
 
@@ -54,7 +54,7 @@ static void seabios_table(void **state)
 /* Floating pointer at MPF_PA naming a table built by the caller at MPC_PA. */
 static void put_mpf(u32 table, u8 default_config)
 {
-    u8 f[16] = { '_', 'M', 'P', '_' };
+    u8 f[16] = {'_', 'M', 'P', '_'};
 
     memcpy(f + 4, &table, 4);
     f[8] = 1;

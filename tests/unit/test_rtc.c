@@ -7,8 +7,14 @@
 #include <time.h>
 
 static const struct rtc_raw bcd_24h = {
-    .sec = 0x56, .min = 0x34, .hour = 0x23, .mday = 0x21, .mon = 0x11, .year = 0x26,
-    .century = 0x20, .status_b = RTC_B_24H,
+    .sec = 0x56,
+    .min = 0x34,
+    .hour = 0x23,
+    .mday = 0x21,
+    .mon = 0x11,
+    .year = 0x26,
+    .century = 0x20,
+    .status_b = RTC_B_24H,
 };
 
 static void bcd_24_hour(void **state)
@@ -27,8 +33,14 @@ static void bcd_24_hour(void **state)
 
 static void binary_mode(void **state)
 {
-    struct rtc_raw r = { .sec = 59, .min = 0, .hour = 7, .mday = 1, .mon = 1, .year = 0,
-                         .century = 20, .status_b = RTC_B_24H | RTC_B_BINARY };
+    struct rtc_raw r = {.sec = 59,
+                        .min = 0,
+                        .hour = 7,
+                        .mday = 1,
+                        .mon = 1,
+                        .year = 0,
+                        .century = 20,
+                        .status_b = RTC_B_24H | RTC_B_BINARY};
     struct rtc_time t;
 
     assert_int_equal(rtc_decode(&r, &t), 0);
@@ -43,12 +55,12 @@ static void twelve_hour_mode(void **state)
     static const struct {
         u8 raw, want;
     } cases[] = {
-        { 0x12, 0 },            /* 12 AM: midnight */
-        { 0x01, 1 },
-        { 0x11, 11 },
-        { 0x12 | RTC_HOUR_PM, 12 }, /* 12 PM: noon */
-        { 0x01 | RTC_HOUR_PM, 13 },
-        { 0x11 | RTC_HOUR_PM, 23 },
+        {0x12, 0}, /* 12 AM: midnight */
+        {0x01, 1},
+        {0x11, 11},
+        {0x12 | RTC_HOUR_PM, 12}, /* 12 PM: noon */
+        {0x01 | RTC_HOUR_PM, 13},
+        {0x11 | RTC_HOUR_PM, 23},
     };
     struct rtc_raw r = bcd_24h;
     struct rtc_time t;
@@ -128,13 +140,17 @@ static void invalid_values(void **state)
 /* Every day from 1970 to 2199 agrees with the C library's timegm(). */
 static void epoch_matches_timegm(void **state)
 {
-    struct rtc_time t = { .hour = 13, .min = 14, .sec = 15 };
+    struct rtc_time t = {.hour = 13, .min = 14, .sec = 15};
 
     for (t.year = 1970; t.year < 2200; t.year++) {
         for (t.mon = 1; t.mon <= 12; t.mon++) {
             for (t.mday = 1; t.mday <= 31; t.mday++) {
-                struct tm tm = { .tm_year = (int)t.year - 1900, .tm_mon = t.mon - 1,
-                                 .tm_mday = t.mday, .tm_hour = 13, .tm_min = 14, .tm_sec = 15 };
+                struct tm tm = {.tm_year = (int)t.year - 1900,
+                                .tm_mon = t.mon - 1,
+                                .tm_mday = t.mday,
+                                .tm_hour = 13,
+                                .tm_min = 14,
+                                .tm_sec = 15};
                 time_t want = timegm(&tm);
 
                 if (tm.tm_mday != t.mday)
@@ -148,12 +164,9 @@ static void epoch_matches_timegm(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(bcd_24_hour),
-        cmocka_unit_test(binary_mode),
-        cmocka_unit_test(twelve_hour_mode),
-        cmocka_unit_test(without_century_register),
-        cmocka_unit_test(invalid_values),
-        cmocka_unit_test(epoch_matches_timegm),
+        cmocka_unit_test(bcd_24_hour),      cmocka_unit_test(binary_mode),
+        cmocka_unit_test(twelve_hour_mode), cmocka_unit_test(without_century_register),
+        cmocka_unit_test(invalid_values),   cmocka_unit_test(epoch_matches_timegm),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

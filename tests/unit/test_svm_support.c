@@ -6,15 +6,23 @@
 
 /* QEMU 7.2 TCG values, from docs/svm-under-qemu.md of the shared notes. */
 static const struct svm_probe qemu_max = {
-    .vendor = "AuthenticAMD", .max_ext_leaf = 0x8000000a, .ext1_ecx = 0x00000004 | 0x1,
-    .svm_edx = 0x10010001, .nr_asids = 16,
+    .vendor = "AuthenticAMD",
+    .max_ext_leaf = 0x8000000a,
+    .ext1_ecx = 0x00000004 | 0x1,
+    .svm_edx = 0x10010001,
+    .nr_asids = 16,
 };
 static const struct svm_probe qemu64 = {
-    .vendor = "AuthenticAMD", .max_ext_leaf = 0x8000000a, .ext1_ecx = 0x00000004,
-    .svm_edx = 0, .nr_asids = 16,
+    .vendor = "AuthenticAMD",
+    .max_ext_leaf = 0x8000000a,
+    .ext1_ecx = 0x00000004,
+    .svm_edx = 0,
+    .nr_asids = 16,
 };
 static const struct svm_probe intel = {
-    .vendor = "GenuineIntel", .max_ext_leaf = 0x80000008, .ext1_ecx = 0x00000121,
+    .vendor = "GenuineIntel",
+    .max_ext_leaf = 0x80000008,
+    .ext1_ecx = 0x00000121,
 };
 
 static void usable_models(void **state)
@@ -84,8 +92,8 @@ static void explain_truncates_safely(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(usable_models),    cmocka_unit_test(qemu64_lacks_npt),
-        cmocka_unit_test(intel_lacks_svm),  cmocka_unit_test(short_leaves),
+        cmocka_unit_test(usable_models),     cmocka_unit_test(qemu64_lacks_npt),
+        cmocka_unit_test(intel_lacks_svm),   cmocka_unit_test(short_leaves),
         cmocka_unit_test(firmware_disabled), cmocka_unit_test(explain_truncates_safely),
     };
 

@@ -37,13 +37,13 @@ static void assert_close(u64 got, u64 want)
 }
 
 static const u64 freqs[] = {
-    32768, 1193182, 3579545, 14318180, 100000000, 999999999, 1000000000,
-    1000000001, 2596000000ULL, 2596123456ULL, 3700000000ULL, 5000000000ULL,
+    32768,      1193182,    3579545,       14318180,      100000000,     999999999,
+    1000000000, 1000000001, 2596000000ULL, 2596123456ULL, 3700000000ULL, 5000000000ULL,
 };
 
 static void tsc_to_ns_is_accurate(void **state)
 {
-    static const u64 deltas[] = { 0, 1, 7, 1000, 123456789, 1ULL << 32, 3600ULL * 4000000000ULL };
+    static const u64 deltas[] = {0, 1, 7, 1000, 123456789, 1ULL << 32, 3600ULL * 4000000000ULL};
 
     for (unsigned f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
         struct time_scale s;
@@ -61,7 +61,7 @@ static void tsc_to_ns_is_accurate(void **state)
 
 static void ns_to_ticks_is_accurate(void **state)
 {
-    static const u64 ns[] = { 1, 999, 1000000, 10000000, 1000000000, 60000000000ULL };
+    static const u64 ns[] = {1, 999, 1000000, 10000000, 1000000000, 60000000000ULL};
 
     for (unsigned f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
         struct time_scale s;
@@ -129,12 +129,9 @@ static void mul_div(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tsc_to_ns_is_accurate),
-        cmocka_unit_test(ns_to_ticks_is_accurate),
-        cmocka_unit_test(known_scales),
-        cmocka_unit_test(ratio_rounding_up_to_one),
-        cmocka_unit_test(bad_frequencies),
-        cmocka_unit_test(mul_div),
+        cmocka_unit_test(tsc_to_ns_is_accurate), cmocka_unit_test(ns_to_ticks_is_accurate),
+        cmocka_unit_test(known_scales),          cmocka_unit_test(ratio_rounding_up_to_one),
+        cmocka_unit_test(bad_frequencies),       cmocka_unit_test(mul_div),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,7 +45,7 @@ static void pops_in_order(void **state)
 static void full_heap_refuses(void **state)
 {
     struct timer_heap h;
-    struct heap_node extra = { 0 };
+    struct heap_node extra = {0};
 
     timer_heap_init(&h, slots, 4);
     for (unsigned i = 0; i < 4; i++)
@@ -61,7 +61,7 @@ static void random_operations_match_model(void **state)
     struct timer_heap h;
 
     for (unsigned i = 0; i < N; i++)
-        nodes[i] = (struct heap_node){ 0 };
+        nodes[i] = (struct heap_node){0};
     timer_heap_init(&h, small, 8);
     srand(42);
     for (unsigned step = 0; step < 200000; step++) {

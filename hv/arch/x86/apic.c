@@ -17,39 +17,39 @@
 #include <asm/percpu.h>
 #include <asm/platform.h>
 
-#define APIC_ID      0x020
-#define APIC_TPR     0x080
-#define APIC_EOI     0x0b0
-#define APIC_SVR     0x0f0
-#define APIC_ESR     0x280
-#define APIC_ICR     0x300
-#define APIC_ICR2    0x310 /* xAPIC: destination in bits 24-31 */
-#define APIC_LVTT    0x320
+#define APIC_ID 0x020
+#define APIC_TPR 0x080
+#define APIC_EOI 0x0b0
+#define APIC_SVR 0x0f0
+#define APIC_ESR 0x280
+#define APIC_ICR 0x300
+#define APIC_ICR2 0x310 /* xAPIC: destination in bits 24-31 */
+#define APIC_LVTT 0x320
 #define APIC_LVTTHMR 0x330
-#define APIC_LVTPC   0x340
-#define APIC_LVT0    0x350
-#define APIC_LVT1    0x360
-#define APIC_LVTERR  0x370
-#define APIC_TMICT   0x380
-#define APIC_TMCCT   0x390
-#define APIC_TDCR    0x3e0
+#define APIC_LVTPC 0x340
+#define APIC_LVT0 0x350
+#define APIC_LVT1 0x360
+#define APIC_LVTERR 0x370
+#define APIC_TMICT 0x380
+#define APIC_TMCCT 0x390
+#define APIC_TDCR 0x3e0
 
-#define APIC_SVR_ENABLE        (1u << 8)
-#define APIC_LVT_MASKED        (1u << 16)
-#define APIC_LVT_LEVEL         (1u << 15)
-#define APIC_LVT_ACTIVE_LOW    (1u << 13)
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_LVT_LEVEL (1u << 15)
+#define APIC_LVT_ACTIVE_LOW (1u << 13)
 #define APIC_LVT_TIMER_DEADLINE (2u << 17)
-#define APIC_ICR_BUSY          (1u << 12)
-#define APIC_ICR_ASSERT        (1u << 14)
+#define APIC_ICR_BUSY (1u << 12)
+#define APIC_ICR_ASSERT (1u << 14)
 #define APIC_DEST_ALL_BUT_SELF (3u << 18)
-#define APIC_TDCR_DIV_1        0xb
+#define APIC_TDCR_DIV_1 0xb
 
-#define APIC_BASE_BSP    (1ULL << 8)
-#define APIC_BASE_EXTD   (1ULL << 10)
+#define APIC_BASE_BSP (1ULL << 8)
+#define APIC_BASE_EXTD (1ULL << 10)
 #define APIC_BASE_ENABLE (1ULL << 11)
-#define APIC_BASE_ADDR   0x000ffffffffff000ULL
+#define APIC_BASE_ADDR 0x000ffffffffff000ULL
 
-#define CPUID1_ECX_X2APIC       (1u << 21)
+#define CPUID1_ECX_X2APIC (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 
 /* MPS INTI flags (polarity bits 0-1, trigger bits 2-3): 3 = active low / level */
@@ -207,10 +207,11 @@ static void apic_setup_this_cpu(void)
 {
     u64 base = rdmsr(MSR_IA32_APIC_BASE);
 
+    /* x2APIC mode may only be entered from enabled xAPIC mode: two steps. */
     base |= APIC_BASE_ENABLE;
-    if (x2apic)
-        base |= APIC_BASE_EXTD;
     wrmsr(MSR_IA32_APIC_BASE, base);
+    if (x2apic)
+        wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
 
     apic_write(APIC_TPR, 0);
     apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
@@ -229,6 +230,12 @@ void apic_init_boot(void)
 
     cpuid(1, &r);
     x2apic = opt_x2apic && (r.ecx & CPUID1_ECX_X2APIC);
+    if ((base & (APIC_BASE_ENABLE | APIC_BASE_EXTD)) == (APIC_BASE_ENABLE | APIC_BASE_EXTD)) {
+        /* Leaving x2APIC mode would need a full APIC reset: stay in it. */
+        if (!x2apic)
+            pr_warn("APIC: the firmware left x2APIC mode on; staying in it\n");
+        x2apic = true;
+    }
     tsc_deadline = (r.ecx & CPUID1_ECX_TSC_DEADLINE) && strcmp(opt_lapic_timer, "oneshot");
     if (!strcmp(opt_lapic_timer, "deadline") && !tsc_deadline)
         pr_warn("lapic_timer=deadline: this CPU has no TSC-deadline timer; using one-shot\n");
@@ -248,7 +255,7 @@ void apic_init_boot(void)
         set_irq_handler(SPURIOUS_APIC_VECTOR, apic_spurious_interrupt))
         panic("Local APIC vectors already taken\n");
     apic_setup_this_cpu();
-    printk("APIC: %s mode, boot CPU APIC id %#x, timer in %s mode\n", x2apic ? "x2APIC" : "xAPIC",
+    printk("APIC: %s mode, boot CPU APIC id %u, timer in %s mode\n", x2apic ? "x2APIC" : "xAPIC",
            apic_id(), tsc_deadline ? "TSC-deadline" : "one-shot");
 }
 

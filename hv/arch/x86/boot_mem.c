@@ -43,6 +43,10 @@ static void sanitise_map(const struct boot_info *bi)
         panic("Memory map too complex (%u entries)\n", bi->nr_mem);
     e820_nr = (unsigned int)n;
 
+    for (unsigned int i = 0; i < bi->nr_mem; i++)
+        pr_debug("  loader map: base %#llx size %#llx type %u\n",
+                 (unsigned long long)bi->mem[i].base, (unsigned long long)bi->mem[i].size,
+                 bi->mem[i].type);
     printk("Memory map (%u entries from the loader, %u after sanitising):\n", bi->nr_mem, e820_nr);
     for (unsigned int i = 0; i < e820_nr; i++)
         printk("  e820: [0x%016llx-0x%016llx) %s\n", (unsigned long long)e820_map[i].base,
@@ -87,6 +91,10 @@ static void reserve(u64 start, u64 end)
 
 static void reserve_boot_data(const struct boot_info *bi)
 {
+    printk("Reserved: below %#llx, image %#llx-%#llx, loader info %#llx-%#llx, %u module(s)\n",
+           LOW_MEMORY_END, (unsigned long long)virt_to_phys(__image_start),
+           (unsigned long long)virt_to_phys(__image_end), (unsigned long long)bi->info_start,
+           (unsigned long long)bi->info_end, bi->nr_modules);
     reserve(0, LOW_MEMORY_END);
     reserve(virt_to_phys(__image_start), virt_to_phys(__image_end));
     reserve(bi->info_start, bi->info_end);

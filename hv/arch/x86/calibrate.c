@@ -14,21 +14,21 @@
 #include <asm/cpu.h>
 #include <asm/io.h>
 
-#define HPET_CAPS        0x000
-#define HPET_CONFIG      0x010
-#define HPET_COUNTER     0x0f0
-#define HPET_CFG_ENABLE  (1u << 0)
+#define HPET_CAPS 0x000
+#define HPET_CONFIG 0x010
+#define HPET_COUNTER 0x0f0
+#define HPET_CFG_ENABLE (1u << 0)
 #define HPET_MAX_PERIOD_FS 100000000ULL /* the spec's bound: at least 10 MHz */
-#define FS_PER_NS        1000000ULL
-#define FS_PER_SEC       1000000000000000ULL
+#define FS_PER_NS 1000000ULL
+#define FS_PER_SEC 1000000000000000ULL
 
-#define PIT_HZ        1193182ULL
-#define PIT_CH2       0x42
-#define PIT_MODE      0x43
+#define PIT_HZ 1193182ULL
+#define PIT_CH2 0x42
+#define PIT_MODE 0x43
 #define PIT_GATE_PORT 0x61
-#define PIT_GATE      0x01 /* channel 2 gate */
-#define PIT_SPEAKER   0x02
-#define PIT_OUT2      0x20 /* channel 2 output, readable at port 0x61 */
+#define PIT_GATE 0x01 /* channel 2 gate */
+#define PIT_SPEAKER 0x02
+#define PIT_OUT2 0x20 /* channel 2 output, readable at port 0x61 */
 
 static volatile u32 *hpet;
 

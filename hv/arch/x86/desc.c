@@ -127,6 +127,18 @@ int cpu_tables_alloc(struct cpu_info *ci)
 }
 BUILD_BUG_ON(IST_STACK_SIZE != 2 * PAGE_SIZE);
 
+void cpu_tables_free(struct cpu_info *ci)
+{
+    struct cpu_tables *t = ci->tables;
+
+    if (!t)
+        return;
+    for (unsigned int i = 0; i < IST_COUNT; i++)
+        free_pages(t->ist_stack[i], 1);
+    xfree(t);
+    ci->tables = NULL;
+}
+
 void cpu_init_tables(struct cpu_info *ci)
 {
     struct cpu_tables *t;
@@ -152,4 +164,5 @@ void cpu_init_tables(struct cpu_info *ci)
     ci->self = ci;
     wrmsr(MSR_GS_BASE, (u64)ci);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+    write_cr0(read_cr0() | X86_CR0_WP);
 }

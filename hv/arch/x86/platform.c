@@ -7,10 +7,18 @@
 #include <lares/errno.h>
 #include <lares/mm.h>
 #include <lares/mptable.h>
+#include <lares/param.h>
+#include <lares/string.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 #include <asm/platform.h>
+
+/* acpi=off / mptable=off: ignore those tables (broken firmware, or testing the fallbacks). */
+static char opt_acpi[8] = "on";
+string_param("acpi", opt_acpi);
+static char opt_mptable[8] = "on";
+string_param("mptable", opt_mptable);
 
 static struct fw_platform fw;
 const struct fw_platform *platform;
@@ -47,8 +55,13 @@ static bool try_acpi(const struct boot_info *bi)
 {
     const void *rsdp;
     size_t len;
-    const char *from = acpi_source(bi, &rsdp, &len);
+    const char *from;
 
+    if (!strcmp(opt_acpi, "off")) {
+        printk("ACPI: disabled (acpi=off); trying the MP table\n");
+        return false;
+    }
+    from = acpi_source(bi, &rsdp, &len);
     if (!from || !rsdp) {
         printk("ACPI: no RSDP found; trying the MP table\n");
         return false;
@@ -57,9 +70,10 @@ static bool try_acpi(const struct boot_info *bi)
         printk("ACPI: RSDP (from the %s) has no valid RSDT/XSDT; trying the MP table\n", from);
         return false;
     }
-    printk("ACPI: revision %u, OEM '%.6s', %s at %#llx, %u tables%s\n", acpi_info.revision,
-           acpi_info.oem_id, acpi_info.xsdt ? "XSDT" : "RSDT", (unsigned long long)acpi_info.root_pa,
-           acpi_info.nr_tables, acpi_info.nr_bad ? " (some skipped: bad checksum or unmappable)" : "");
+    printk("ACPI: RSDP from the %s, revision %u, OEM '%.6s', %s at %#llx, %u tables%s\n", from,
+           acpi_info.revision, acpi_info.oem_id, acpi_info.xsdt ? "XSDT" : "RSDT",
+           (unsigned long long)acpi_info.root_pa, acpi_info.nr_tables,
+           acpi_info.nr_bad ? " (some skipped: bad checksum or unmappable)" : "");
     if (acpi_info.madt_error)
         pr_warn("ACPI: the MADT is malformed (%d) and was ignored; trying the MP table\n",
                 acpi_info.madt_error);
@@ -73,6 +87,10 @@ static bool try_mptable(void)
     u64 pa;
     int rc;
 
+    if (!strcmp(opt_mptable, "off")) {
+        printk("MP table: disabled (mptable=off); running on the boot CPU only\n");
+        return false;
+    }
     if (mptable_find(fw_phys, &pa)) {
         printk("MP table: none found; running on the boot CPU only\n");
         return false;
@@ -95,7 +113,7 @@ static void print_platform(void)
            fw.source, fw.nr_cpus, fw_enabled_cpus(&fw), fw.nr_ioapics, fw.nr_overrides,
            (unsigned long long)fw.lapic_addr);
     for (unsigned i = 0; i < fw.nr_cpus; i++)
-        pr_debug("  CPU: APIC id %#x, UID %u%s%s%s\n", fw.cpus[i].apic_id, fw.cpus[i].acpi_uid,
+        pr_debug("  CPU: APIC id %u, UID %u%s%s%s\n", fw.cpus[i].apic_id, fw.cpus[i].acpi_uid,
                  fw.cpus[i].flags & FW_CPU_ENABLED ? ", enabled" : "",
                  fw.cpus[i].flags & FW_CPU_ONLINE_CAPABLE ? ", online-capable" : "",
                  fw.cpus[i].flags & FW_CPU_X2APIC ? ", x2APIC entry" : "");
@@ -103,8 +121,8 @@ static void print_platform(void)
         pr_debug("  IO-APIC %u at %#x, GSI base %u\n", fw.ioapics[i].id, fw.ioapics[i].addr,
                  fw.ioapics[i].gsi_base);
     for (unsigned i = 0; i < fw.nr_overrides; i++)
-        pr_debug("  IRQ %u -> GSI %u, flags %#x\n", fw.overrides[i].source_irq,
-                 fw.overrides[i].gsi, fw.overrides[i].flags);
+        pr_debug("  IRQ %u -> GSI %u, flags %#x\n", fw.overrides[i].source_irq, fw.overrides[i].gsi,
+                 fw.overrides[i].flags);
     if (fw.nr_dropped || fw.nr_duplicates || fw.nr_invalid)
         pr_warn("%s: %u entries beyond Lares' limits, %u duplicate and %u invalid APIC ids "
                 "ignored\n",

@@ -10,10 +10,10 @@
 #include <asm/rtc.h>
 
 #define CMOS_INDEX 0x70
-#define CMOS_DATA  0x71
-#define RTC_REG_A  0x0a
-#define RTC_REG_B  0x0b
-#define RTC_A_UIP  0x80 /* update in progress */
+#define CMOS_DATA 0x71
+#define RTC_REG_A 0x0a
+#define RTC_REG_B 0x0b
+#define RTC_A_UIP 0x80 /* update in progress */
 
 static u8 cmos_read(u8 reg)
 {

@@ -59,18 +59,20 @@ __noreturn void start_lares(u32 magic, u32 info_pa)
     parse_cmdline(boot_info.cmdline);
     console_apply_params();
     print_boot_info(&boot_info);
-    svm_check_boot_cpu();     /* stops here (status 37) on a CPU without SVM/NPT */
-    memory_init(&boot_info);  /* final page tables, page allocator, heap */
-    platform_init(&boot_info); /* ACPI / MP table: CPUs, IO-APICs, HPET */
-    apic_init_boot();         /* local APIC (x2APIC if present), 8259s masked */
-    time_init();              /* TSC and APIC timer calibration, RTC */
-    timers_init();            /* software timers */
+    svm_check_boot_cpu();      /* stops here (status 37) on a CPU without SVM/NPT */
+    memory_init(&boot_info);   /* final page tables, page allocator, heap */
+    if (!mm_selftest_run())    /* first: it counts every free page */
+        machine_finish(EXIT_FAILED);
+    platform_init(&boot_info); /* ACPI or MP table: CPUs, IO-APICs, HPET */
+    apic_init_boot();          /* local APIC (x2APIC if present); 8259 PICs masked */
+    time_init();               /* TSC and APIC-timer calibration, NOW(), RTC */
+    timers_init();             /* software timers, then this CPU's queue */
     timer_cpu_init();
-    smp_init();               /* cross-CPU calls */
-    smp_boot_cpus();          /* start the other CPUs; stops (37) if one lacks SVM/NPT */
+    smp_init();                /* cross-CPU calls */
+    smp_boot_cpus();           /* start the others; stops (37) if one lacks SVM/NPT */
     local_irq_enable();
 
-    if (!mm_selftest_run() || !timer_selftest_run() || !ipi_selftest_run())
+    if (!timer_selftest_run() || !ipi_selftest_run())
         machine_finish(EXIT_FAILED);
     debug_fault_run();
 

@@ -23,8 +23,8 @@ struct call_request {
     smp_call_fn fn;
     void *arg;
     bool wait;
-    u64 not_taken;   /* bit per target: has not copied fn/arg yet */
-    u64 not_done;    /* bit per target: fn has not returned yet (wait only) */
+    u64 not_taken; /* bit per target: has not copied fn/arg yet */
+    u64 not_done;  /* bit per target: fn has not returned yet (wait only) */
 };
 
 BUILD_BUG_ON(MAX_CPUS > 64); /* the masks above are one u64 */
@@ -38,8 +38,7 @@ unsigned int num_online_cpus(void)
 {
     unsigned int n = 0;
 
-    for_each_online_cpu(c)
-        n++;
+    for_each_online_cpu(c) n++;
     return n;
 }
 
@@ -50,8 +49,7 @@ static void serve_calls(void)
     u64 bit = 1ULL << me;
 
     for (unsigned int from = 0; from < nr_cpus; from++) {
-        struct call_request *req = __atomic_exchange_n(&mailbox[me][from], NULL,
-                                                       __ATOMIC_ACQUIRE);
+        struct call_request *req = __atomic_exchange_n(&mailbox[me][from], NULL, __ATOMIC_ACQUIRE);
         smp_call_fn fn;
         void *arg;
         bool wait;
@@ -86,12 +84,12 @@ static void wait_for_clear(const u64 *mask)
 static void call_many(u64 targets, smp_call_fn fn, void *arg, bool wait)
 {
     unsigned int me = smp_processor_id();
-    struct call_request req = { .fn = fn, .arg = arg, .wait = wait };
+    struct call_request req = {.fn = fn, .arg = arg, .wait = wait};
     bool self = targets & (1ULL << me);
 
     targets &= ~(1ULL << me);
     req.not_taken = req.not_done = targets;
-    for (unsigned int cpu = 0; targets >> cpu; cpu++) {
+    for (unsigned int cpu = 0; cpu < MAX_CPUS && (targets >> cpu); cpu++) {
         struct call_request *expected = NULL;
 
         if (!(targets & (1ULL << cpu)))
@@ -128,8 +126,7 @@ void on_other_cpus(smp_call_fn fn, void *arg, bool wait)
 {
     u64 targets = 0;
 
-    for_each_online_cpu(c)
-        targets |= 1ULL << c;
+    for_each_online_cpu(c) targets |= 1ULL << c;
     call_many(targets & ~(1ULL << smp_processor_id()), fn, arg, wait);
 }
 
@@ -168,6 +165,10 @@ void stop_other_cpus(void)
     for (unsigned int i = 0; i < 100000 && __atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE) < others;
          i++)
         udelay(10);
+    if (__atomic_load_n(&nr_stopped, __ATOMIC_ACQUIRE) < others)
+        pr_err("smp: only %u of %u other CPUs stopped\n", nr_stopped, others);
+    else
+        printk("smp: %u other CPUs stopped\n", others);
 }
 
 void smp_init(void)

@@ -25,7 +25,7 @@
 #include <asm/svm_check.h>
 
 #define AP_START_TIMEOUT SECONDS(5) /* generous: a loaded TCG host can be slow */
-#define LOW_MEMORY_END   0x100000
+#define LOW_MEMORY_END 0x100000
 
 extern const char trampoline_start[], trampoline_end[];
 extern const char trampoline_cr3[], trampoline_efer[];
@@ -147,6 +147,10 @@ void smp_boot_cpus(void)
         if (!(c->flags & FW_CPU_ENABLED) || c->apic_id == me)
             continue;
         wanted++;
+        if (c->apic_id > 0xfe && !apic_x2apic_mode()) {
+            pr_warn("CPU with APIC id %u not started: it needs x2APIC mode\n", c->apic_id);
+            continue;
+        }
         if (next_id >= MAX_CPUS) {
             pr_warn("CPU with APIC id %u not started: Lares supports %u CPUs\n", c->apic_id,
                     MAX_CPUS);

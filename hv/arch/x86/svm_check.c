@@ -1,4 +1,5 @@
-/* Reading the SVM capabilities of each CPU (asm/svm_check.h; the decision is in lares/svm_support.h). */
+/* Reading the SVM capabilities of each CPU (asm/svm_check.h; the decision is in
+ * lares/svm_support.h). */
 #include <lares/console.h>
 #include <lares/shutdown.h>
 #include <lares/string.h>
@@ -55,8 +56,7 @@ void svm_check_boot_cpu(void)
     problems = svm_support_check(&p);
     if (problems)
         refuse(0, problems, &p);
-    printk("SVM: AMD SVM with nested paging, %u ASIDs, SVM features %#x\n", p.nr_asids,
-           p.svm_edx);
+    printk("SVM: AMD SVM with nested paging, %u ASIDs, SVM features %#x\n", p.nr_asids, p.svm_edx);
 }
 
 void svm_check_secondary(void)
@@ -69,7 +69,8 @@ void svm_check_secondary(void)
 
 void svm_check_all_cpus(void)
 {
-    for_each_online_cpu(c) {
+    for_each_online_cpu(c)
+    {
         if (problems_of[c])
             refuse(c, problems_of[c], &probe_of[c]);
     }

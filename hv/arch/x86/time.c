@@ -81,8 +81,7 @@ static void read_wallclock(void)
         return;
     }
     wc_boot_ns = (u64)rtc_to_unix(&t) * NSEC_PER_SEC - (u64)NOW();
-    printk("RTC: %04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.mon, t.mday, t.hour, t.min,
-           t.sec);
+    printk("RTC: %04u-%02u-%02u %02u:%02u:%02u UTC\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
 }
 
 void wallclock_at_boot(u64 *sec, u32 *nsec)

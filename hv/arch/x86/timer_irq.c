@@ -27,7 +27,11 @@ void arch_timer_kick(unsigned int cpu)
 {
     const struct cpu_info *ci = cpu_info[cpu];
 
-    /* The timer vector as an IPI: the target runs timer_interrupt() and re-arms. */
-    if (ci && ci->online)
+    /*
+     * The timer vector as an IPI: the target runs timer_interrupt() and
+     * re-arms. The caller knows the target's LAPIC is up (its queue is
+     * hw_ready), which happens before the CPU is marked online.
+     */
+    if (ci)
         apic_send_ipi(ci->apic_id, APIC_DM_FIXED, LOCAL_TIMER_VECTOR);
 }

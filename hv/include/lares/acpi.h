@@ -16,16 +16,16 @@
 
 #define ACPI_RSDP_V1_LEN 20
 #define ACPI_RSDP_V2_LEN 36
-#define ACPI_HEADER_LEN  36
-#define ACPI_TABLE_MAX   (1u << 20) /* sanity bound for the tables we read */
+#define ACPI_HEADER_LEN 36
+#define ACPI_TABLE_MAX (1u << 20) /* sanity bound for the tables we read */
 
 struct acpi_rsdp {
     char signature[8]; /* "RSD PTR " */
     u8 checksum;       /* over the first 20 bytes */
     char oem_id[6];
-    u8 revision;       /* 0: ACPI 1.0 (RSDT only); 2+: XSDT fields valid */
+    u8 revision; /* 0: ACPI 1.0 (RSDT only); 2+: XSDT fields valid */
     u32 rsdt_address;
-    u32 length;        /* whole structure, revision 2+ */
+    u32 length; /* whole structure, revision 2+ */
     u64 xsdt_address;
     u8 extended_checksum;
     u8 reserved[3];
@@ -33,9 +33,9 @@ struct acpi_rsdp {
 
 struct acpi_header {
     char signature[4];
-    u32 length;        /* including this header */
+    u32 length; /* including this header */
     u8 revision;
-    u8 checksum;       /* all bytes of the table sum to 0 */
+    u8 checksum; /* all bytes of the table sum to 0 */
     char oem_id[6];
     char oem_table_id[8];
     u32 oem_revision;
@@ -48,25 +48,25 @@ BUILD_BUG_ON(sizeof(struct acpi_header) != ACPI_HEADER_LEN);
 
 /* The HPET table's event timer block. */
 struct acpi_hpet_info {
-    u64 address;       /* MMIO base of the register block */
-    u8 space_id;       /* 0 = system memory (anything else is unusable) */
-    u8 number;         /* HPET sequence number */
-    u16 min_tick;      /* minimum periodic tick, in main-counter ticks */
-    u32 block_id;      /* event timer block id (vendor, comparators, ...) */
+    u64 address;  /* MMIO base of the register block */
+    u8 space_id;  /* 0 = system memory (anything else is unusable) */
+    u8 number;    /* HPET sequence number */
+    u16 min_tick; /* minimum periodic tick, in main-counter ticks */
+    u32 block_id; /* event timer block id (vendor, comparators, ...) */
 };
 
 struct acpi_info {
-    u8 revision;         /* RSDP revision */
+    u8 revision; /* RSDP revision */
     char oem_id[7];
-    bool xsdt;           /* tables came from the XSDT (else the RSDT) */
-    u64 root_pa;         /* physical address of the root table used */
-    unsigned nr_tables;  /* entries in the root table */
-    unsigned nr_bad;     /* entries skipped: unmappable or bad checksum */
-    bool has_madt;       /* a valid MADT was parsed into the fw_platform */
-    int madt_error;      /* non-zero: the MADT was malformed and ignored */
+    bool xsdt;          /* tables came from the XSDT (else the RSDT) */
+    u64 root_pa;        /* physical address of the root table used */
+    unsigned nr_tables; /* entries in the root table */
+    unsigned nr_bad;    /* entries skipped: unmappable or bad checksum */
+    bool has_madt;      /* a valid MADT was parsed into the fw_platform */
+    int madt_error;     /* non-zero: the MADT was malformed and ignored */
     bool has_hpet;
     struct acpi_hpet_info hpet;
-    u8 rtc_century;      /* FADT CMOS century index, 0 if none */
+    u8 rtc_century; /* FADT CMOS century index, 0 if none */
 };
 
 /* Sum of len bytes mod 256 (0 for a valid ACPI structure). */

@@ -13,17 +13,17 @@
  * Parser capacities. These bound what the tables may list, not how many
  * CPUs Lares runs on (MAX_CPUS); entries beyond them are counted and dropped.
  */
-#define FW_MAX_CPUS      512
-#define FW_MAX_IOAPICS   16
+#define FW_MAX_CPUS 512
+#define FW_MAX_IOAPICS 16
 #define FW_MAX_OVERRIDES 48
-#define FW_MAX_NMIS      64
+#define FW_MAX_NMIS 64
 
-#define FW_CPU_ENABLED        (1u << 0) /* usable now */
+#define FW_CPU_ENABLED (1u << 0)        /* usable now */
 #define FW_CPU_ONLINE_CAPABLE (1u << 1) /* disabled now, may be hot-added later */
-#define FW_CPU_X2APIC         (1u << 2) /* listed by an x2APIC entry (32-bit id) */
-#define FW_CPU_BOOT           (1u << 3) /* MP table: this is the boot processor */
+#define FW_CPU_X2APIC (1u << 2)         /* listed by an x2APIC entry (32-bit id) */
+#define FW_CPU_BOOT (1u << 3)           /* MP table: this is the boot processor */
 
-#define FW_UID_ALL  0xffffffffu /* an NMI entry that applies to every CPU */
+#define FW_UID_ALL 0xffffffffu  /* an NMI entry that applies to every CPU */
 #define FW_GSI_NONE 0xffffffffu /* IO-APIC whose GSI base the table does not give */
 
 struct fw_cpu {
@@ -34,7 +34,7 @@ struct fw_cpu {
 
 struct fw_ioapic {
     u32 id;
-    u32 addr;     /* physical MMIO base */
+    u32 addr; /* physical MMIO base */
     u32 gsi_base;
 };
 
@@ -42,22 +42,22 @@ struct fw_ioapic {
 struct fw_irq_override {
     u8 bus;
     u8 source_irq;
-    u16 flags;    /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
+    u16 flags; /* MPS INTI flags: polarity bits 0-1, trigger bits 2-3 */
     u32 gsi;
 };
 
 /* Which local-APIC LINT pin is wired to NMI, for one CPU or all. */
 struct fw_lapic_nmi {
-    u32 uid;      /* ACPI UID, or APIC id if by_apic_id; FW_UID_ALL for all */
+    u32 uid; /* ACPI UID, or APIC id if by_apic_id; FW_UID_ALL for all */
     bool by_apic_id;
-    u8 lint;      /* 0 or 1 */
-    u16 flags;    /* MPS INTI flags */
+    u8 lint;   /* 0 or 1 */
+    u16 flags; /* MPS INTI flags */
 };
 
 struct fw_platform {
-    const char *source;  /* "ACPI" or "MP table" */
-    u64 lapic_addr;      /* local APIC MMIO base */
-    bool pcat_compat;    /* dual 8259 PICs present (must be masked) */
+    const char *source; /* "ACPI" or "MP table" */
+    u64 lapic_addr;     /* local APIC MMIO base */
+    bool pcat_compat;   /* dual 8259 PICs present (must be masked) */
 
     unsigned nr_cpus;
     struct fw_cpu cpus[FW_MAX_CPUS];

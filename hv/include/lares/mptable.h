@@ -9,8 +9,8 @@
 #include <lares/bootinfo.h>
 #include <lares/firmware.h>
 
-#define MPF_LEN         16 /* floating pointer structure */
-#define MPC_HEADER_LEN  44 /* configuration table header */
+#define MPF_LEN 16        /* floating pointer structure */
+#define MPC_HEADER_LEN 44 /* configuration table header */
 
 /*
  * Search for the "_MP_" floating pointer: the first KiB of the EBDA, the

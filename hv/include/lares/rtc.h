@@ -10,21 +10,21 @@
 
 #include <lares/types.h>
 
-#define RTC_B_24H    (1u << 1) /* status B: hours are 0-23 (else 1-12 + PM bit) */
+#define RTC_B_24H (1u << 1)    /* status B: hours are 0-23 (else 1-12 + PM bit) */
 #define RTC_B_BINARY (1u << 2) /* status B: binary values (else BCD) */
-#define RTC_HOUR_PM  0x80
+#define RTC_HOUR_PM 0x80
 
 /* The registers as read (CMOS 0x00, 0x02, 0x04, 0x07, 0x08, 0x09, century, 0x0b). */
 struct rtc_raw {
     u8 sec, min, hour, mday, mon, year;
-    u8 century;  /* the FADT's century register, 0 if there is none */
+    u8 century; /* the FADT's century register, 0 if there is none */
     u8 status_b;
 };
 
 struct rtc_time {
-    u32 year;    /* e.g. 2026 */
-    u8 mon;      /* 1-12 */
-    u8 mday;     /* 1-31 */
+    u32 year; /* e.g. 2026 */
+    u8 mon;   /* 1-12 */
+    u8 mday;  /* 1-31 */
     u8 hour, min, sec;
 };
 

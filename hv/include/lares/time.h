@@ -19,14 +19,14 @@
 
 #define STIME_MAX ((s_time_t)INT64_MAX)
 
-#define MILLISECS(ms) ((s_time_t)(ms) * 1000000LL)
-#define MICROSECS(us) ((s_time_t)(us) * 1000LL)
-#define SECONDS(s)    ((s_time_t)(s) * 1000000000LL)
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000LL)
+#define MICROSECS(us) ((s_time_t)(us)*1000LL)
+#define SECONDS(s) ((s_time_t)(s)*1000000000LL)
 
-extern u64 tsc_hz;                      /* calibrated TSC frequency */
-extern u64 tsc_at_boot;                 /* TSC value at system time 0 */
-extern struct time_scale tsc_to_ns;     /* TSC ticks -> ns (vcpu_time_info format) */
-extern struct time_scale ns_to_tsc;     /* ns -> TSC ticks */
+extern u64 tsc_hz;                  /* calibrated TSC frequency */
+extern u64 tsc_at_boot;             /* TSC value at system time 0 */
+extern struct time_scale tsc_to_ns; /* TSC ticks -> ns (vcpu_time_info format) */
+extern struct time_scale ns_to_tsc; /* ns -> TSC ticks */
 
 /* Remember the TSC at entry: system time 0. First thing start_lares() does. */
 void time_mark_boot(void);

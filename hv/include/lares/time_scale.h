@@ -15,7 +15,7 @@
 
 #include <lares/types.h>
 
-#define NSEC_PER_SEC  1000000000ULL
+#define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_USEC 1000ULL
 

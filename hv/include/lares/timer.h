@@ -23,7 +23,7 @@
 #include <lares/types.h>
 
 struct timer {
-    struct heap_node node;   /* key: the deadline, ns of system time */
+    struct heap_node node; /* key: the deadline, ns of system time */
     void (*fn)(void *data);
     void *data;
     unsigned int cpu;        /* the CPU whose queue holds it */

@@ -12,14 +12,14 @@
 #include <lares/types.h>
 
 struct heap_node {
-    s64 key;       /* deadline, ns */
-    unsigned pos;  /* 1 + index in the slot array; 0 when not queued */
+    s64 key;      /* deadline, ns */
+    unsigned pos; /* 1 + index in the slot array; 0 when not queued */
 };
 
 struct timer_heap {
     struct heap_node **slot;
-    unsigned n;    /* nodes queued */
-    unsigned cap;  /* slots available */
+    unsigned n;   /* nodes queued */
+    unsigned cap; /* slots available */
 };
 
 static inline void timer_heap_init(struct timer_heap *h, struct heap_node **slots, unsigned cap)

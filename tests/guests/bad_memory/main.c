@@ -14,7 +14,7 @@
 const char test_title[] = "bad_memory: access to a GPA far beyond RAM";
 
 #define BAD_GPA 0x7f0000000ull
-#define BAD_VA  (TEST_WINDOW_BASE + 0x300000)
+#define BAD_VA (TEST_WINDOW_BASE + 0x300000)
 
 static u64 value;
 

@@ -9,20 +9,22 @@
  * into an unmapped page, or a read-only page for output) must give
  * -EFAULT and leave the guest running. Unknown hypercall numbers (also
  * ones with bits above 31 set, and PV-only ones) give -ENOSYS, and a
- * hypercall from CPL 3 gives -EPERM.
+ * hypercall from CPL 3 gives -EPERM. (Arguments are accessed with kernel
+ * rights, as the caller is always at CPL 0, so supervisor-only pages are
+ * valid arguments; this test's pages are all user pages anyway.)
  */
 #include <guest.h>
 #include <public/version.h>
 
 const char test_title[] = "hypercall_buffers: guest-virtual arguments across pages, bad pointers";
 
-#define WIN       (TEST_WINDOW_BASE + 0x100000)
-#define PAGE_A    WIN                         /* -> frames[3] */
-#define PAGE_B    (WIN + XEN_PAGE_SIZE)       /* -> frames[0] */
-#define HOLE      (WIN + 2 * XEN_PAGE_SIZE)   /* not mapped */
-#define PAGE_RO   (WIN + 3 * XEN_PAGE_SIZE)   /* -> frames[2], read-only */
-#define BOUNDARY  PAGE_B                      /* A|B boundary */
-#define FILL      0xaa
+#define WIN (TEST_WINDOW_BASE + 0x100000)
+#define PAGE_A WIN                        /* -> frames[3] */
+#define PAGE_B (WIN + XEN_PAGE_SIZE)      /* -> frames[0] */
+#define HOLE (WIN + 2 * XEN_PAGE_SIZE)    /* not mapped */
+#define PAGE_RO (WIN + 3 * XEN_PAGE_SIZE) /* -> frames[2], read-only */
+#define BOUNDARY PAGE_B                   /* A|B boundary */
+#define FILL 0xaa
 
 static u8 frames[4][XEN_PAGE_SIZE] __aligned(XEN_PAGE_SIZE);
 
@@ -30,8 +32,7 @@ static bool setup_window(void)
 {
     memset(frames, FILL, sizeof(frames));
     return !map_page(PAGE_A, (u64)frames[3], PTE_WRITE) &&
-           !map_page(PAGE_B, (u64)frames[0], PTE_WRITE) &&
-           !map_page(PAGE_RO, (u64)frames[2], 0);
+           !map_page(PAGE_B, (u64)frames[0], PTE_WRITE) && !map_page(PAGE_RO, (u64)frames[2], 0);
 }
 
 /* Output across the boundary: 16 bytes, 8 on each side. */
@@ -138,10 +139,15 @@ static u64 hypercall_from_user(void *arg)
 static void bad_calls(void)
 {
     const u64 numbers[] = {
-        __HYPERVISOR_set_trap_table,            /* PV only */
-        __HYPERVISOR_mmu_update,                /* PV only */
-        __HYPERVISOR_update_va_mapping,         /* PV only */
-        63, 64, 127, 128, 1000, 0xffffffff,
+        __HYPERVISOR_set_trap_table,    /* PV only */
+        __HYPERVISOR_mmu_update,        /* PV only */
+        __HYPERVISOR_update_va_mapping, /* PV only */
+        63,
+        64,
+        127,
+        128,
+        1000,
+        0xffffffff,
         (1ull << 32) | __HYPERVISOR_xen_version, /* the whole of RAX counts */
         ~0ull,
     };

@@ -13,7 +13,7 @@
 const char test_title[] = "hypercall_page: MSR installs stubs; calls through them work";
 
 #define IRET_SLOT 23
-#define BAD_GPA   0x7f0000000ull
+#define BAD_GPA 0x7f0000000ull
 
 static const u8 *slot(unsigned int n)
 {
@@ -37,8 +37,8 @@ static void check_stubs(void)
             memcpy(&imm, p + 1, 4);
             ok = p[0] == 0xb8 && imm == n && !memcmp(p + 5, vmm, 3) && p[8] == 0xc3;
         }
-        if (!check(ok, "stub %u: %02x %02x %02x %02x %02x %02x %02x %02x %02x", n, p[0], p[1],
-                   p[2], p[3], p[4], p[5], p[6], p[7], p[8]))
+        if (!check(ok, "stub %u: %02x %02x %02x %02x %02x %02x %02x %02x %02x", n, p[0], p[1], p[2],
+                   p[3], p[4], p[5], p[6], p[7], p[8]))
             return;
     }
     printk("  all %u stubs as expected\n", XEN_HYPERCALL_PAGE_ENTRIES);
@@ -75,8 +75,8 @@ static void calls_through_page(void)
     check(v_page == v_inline, "version via page %#lx, inline %#lx", v_page, v_inline);
     check(rc_page == 0 && !memcmp(ev_page, ev_inline, sizeof(ev_page)),
           "extraversion via page differs (rc %ld)", rc_page);
-    check(fi_page.submap == fi_inline.submap, "features via page %#x, inline %#x",
-          fi_page.submap, fi_inline.submap);
+    check(fi_page.submap == fi_inline.submap, "features via page %#x, inline %#x", fi_page.submap,
+          fi_inline.submap);
     check(unknown_page == -ENOSYS && rc_inline == -ENOSYS,
           "hypercall 60: page %ld, inline %ld, expected -ENOSYS", unknown_page, rc_inline);
 

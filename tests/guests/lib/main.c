@@ -15,6 +15,8 @@ void guest_start(void)
                cpu_vendor());
     else
         printk("Environment: no hypervisor (bare machine), vendor %s\n", cpu_vendor());
+    if (*guest_cmdline())
+        printk("Command line: %s\n", guest_cmdline());
 
     test_main();
     test_exit();

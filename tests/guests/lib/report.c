@@ -6,18 +6,13 @@ static enum test_result result = RESULT_NONE;
 static bool panicking;
 
 static const char *const words[] = {
-    [RESULT_NONE] = "NONE",
-    [RESULT_SUCCESS] = "SUCCESS",
-    [RESULT_SKIP] = "SKIP",
-    [RESULT_ERROR] = "ERROR",
-    [RESULT_FAILURE] = "FAILURE",
+    [RESULT_NONE] = "NONE",   [RESULT_SUCCESS] = "SUCCESS", [RESULT_SKIP] = "SKIP",
+    [RESULT_ERROR] = "ERROR", [RESULT_FAILURE] = "FAILURE",
 };
 
 static const u8 exit_codes[] = {
-    [RESULT_NONE] = EXIT_CODE_ERROR,
-    [RESULT_SUCCESS] = EXIT_CODE_SUCCESS,
-    [RESULT_SKIP] = EXIT_CODE_SKIP,
-    [RESULT_ERROR] = EXIT_CODE_ERROR,
+    [RESULT_NONE] = EXIT_CODE_ERROR,      [RESULT_SUCCESS] = EXIT_CODE_SUCCESS,
+    [RESULT_SKIP] = EXIT_CODE_SKIP,       [RESULT_ERROR] = EXIT_CODE_ERROR,
     [RESULT_FAILURE] = EXIT_CODE_FAILURE,
 };
 
@@ -51,13 +46,13 @@ void test_success(void)
     raise_result(RESULT_SUCCESS);
 }
 
-#define DEFINE_REPORT(name, r)                                                 \
-    void name(const char *fmt, ...)                                            \
-    {                                                                          \
-        va_list ap;                                                            \
-        va_start(ap, fmt);                                                     \
-        report(r, fmt, ap);                                                    \
-        va_end(ap);                                                            \
+#define DEFINE_REPORT(name, r)                                                                     \
+    void name(const char *fmt, ...)                                                                \
+    {                                                                                              \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        report(r, fmt, ap);                                                                        \
+        va_end(ap);                                                                                \
     }
 DEFINE_REPORT(test_skip, RESULT_SKIP)
 DEFINE_REPORT(test_error, RESULT_ERROR)

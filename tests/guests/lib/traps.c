@@ -45,7 +45,7 @@ struct desc_ptr {
 } __packed;
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
-#define GATE_DPL3      0x60
+#define GATE_DPL3 0x60
 #define IST_DOUBLE_FAULT 1
 
 extern const char trap_stubs[];
@@ -68,7 +68,7 @@ u64 last_fault_cr2;
 
 static const char *const names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
-    "#NP", "#SS", "#GP", "#PF", "#15",  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE",  "#CP",
     "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 

@@ -1,10 +1,11 @@
 /* Detecting Xen/Lares through CPUID, and reading the PVH start info. */
 #include <guest.h>
+#include <guest/cmdline.h>
 #include <public/arch-x86/cpuid.h>
 
 /* The few hvm_start_info facts we need (include/public/hvm/start_info.h
  * has the full structure). */
-#define START_INFO_MAGIC         0x336ec578
+#define START_INFO_MAGIC 0x336ec578
 #define START_INFO_CMDLINE_PADDR 24
 
 extern u64 pvh_start_info_pa; /* head.S: EBX at entry */
@@ -86,24 +87,5 @@ const char *guest_cmdline(void)
 
 bool cmdline_option(const char *key, char *buf, size_t size)
 {
-    const char *p = guest_cmdline();
-    size_t klen = strlen(key);
-
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        if (!strncmp(p, key, klen) && p[klen] == '=') {
-            size_t n = 0;
-
-            p += klen + 1;
-            while (p[n] && p[n] != ' ')
-                n++;
-            if (size)
-                strlcpy(buf, p, MIN(n + 1, size));
-            return true;
-        }
-        while (*p && *p != ' ')
-            p++;
-    }
-    return false;
+    return cmdline_find(guest_cmdline(), key, buf, size);
 }

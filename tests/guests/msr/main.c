@@ -9,10 +9,9 @@
 const char test_title[] = "msr: unknown MSRs raise #GP, the guest survives";
 
 static const u32 unknown_msrs[] = {
-    0x12345678, /* outside every architectural range */
-    0x40000001, /* Xen's range, past the hypercall-page MSR */
-    0x400000ff,
-    0xc0012345, /* AMD range, unassigned */
+    0x12345678,             /* outside every architectural range */
+    0x40000001,             /* Xen's range, past the hypercall-page MSR */
+    0x400000ff, 0xc0012345, /* AMD range, unassigned */
 };
 
 void test_main(void)

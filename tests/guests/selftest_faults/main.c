@@ -8,7 +8,8 @@
  */
 #include <guest.h>
 
-const char test_title[] = "selftest_faults: #UD, #GP, #PF, #DE, #BP come back with the right details";
+const char test_title[] =
+    "selftest_faults: #UD, #GP, #PF, #DE, #BP come back with the right details";
 
 #define RO_VA (TEST_WINDOW_BASE + 0x10000)
 #define NON_CANONICAL 0x8000000000000000ull
@@ -73,7 +74,8 @@ static void divide_by_zero(void *arg)
     __asm__ __volatile__("xor %%ecx, %%ecx\n\t"
                          "mov $1, %%eax\n\t"
                          "xor %%edx, %%edx\n\t"
-                         "div %%ecx" ::: "rax", "rcx", "rdx");
+                         "div %%ecx" ::
+                             : "rax", "rcx", "rdx");
 }
 
 static void breakpoint(void *arg)

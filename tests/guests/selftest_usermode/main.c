@@ -72,8 +72,8 @@ static void expect_fault_or(const char *what, u64 (*fn)(void *), exinfo_t want, 
     char g[32], w[32];
 
     if ((got != want && (!alt || got != alt)) || ret != 0)
-        test_failure("%s: got %s (ret %lu), expected %s", what, exinfo_str(got, g, sizeof(g)),
-                     ret, exinfo_str(want, w, sizeof(w)));
+        test_failure("%s: got %s (ret %lu), expected %s", what, exinfo_str(got, g, sizeof(g)), ret,
+                     exinfo_str(want, w, sizeof(w)));
     else
         printk("  %-36s %s\n", what, exinfo_str(got, g, sizeof(g)));
 }

@@ -15,7 +15,7 @@
 const char test_title[] = "shared_info: mapping, pvclock, wall clock";
 
 #define MAX_TRIES 1000000
-#define SAMPLES   1000
+#define SAMPLES 1000
 #define YEAR_2024 1704067200ull /* 2024-01-01T00:00:00Z */
 #define YEAR_2100 4102444800ull
 
@@ -59,8 +59,7 @@ static void check_time(const struct shared_info *s)
         return;
     khz = pvclock_tsc_khz(snap.tsc_to_system_mul, snap.tsc_shift);
     printk("  time: version %u, system_time %lu ns, mul %#x, shift %d, flags %#x (%lu kHz)\n",
-           snap.version, snap.system_time, snap.tsc_to_system_mul, snap.tsc_shift, snap.flags,
-           khz);
+           snap.version, snap.system_time, snap.tsc_to_system_mul, snap.tsc_shift, snap.flags, khz);
     if (!check(snap.tsc_to_system_mul != 0, "tsc_to_system_mul is 0"))
         return;
     check(khz >= 1000 && khz <= 100000000, "implied TSC frequency %lu kHz is implausible", khz);

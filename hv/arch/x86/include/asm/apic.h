@@ -13,9 +13,9 @@
 
 /* ICR delivery modes */
 #define APIC_DM_FIXED 0x000
-#define APIC_DM_NMI   0x400
-#define APIC_DM_INIT  0x500
-#define APIC_DM_SIPI  0x600
+#define APIC_DM_NMI 0x400
+#define APIC_DM_INIT 0x500
+#define APIC_DM_SIPI 0x600
 
 /* The boot CPU: choose the mode, mask the 8259 PICs, enable and set up its LAPIC. */
 void apic_init_boot(void);

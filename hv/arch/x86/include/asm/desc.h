@@ -46,13 +46,17 @@ struct cpu_tables {
 };
 
 /*
- * Load this CPU's GDT, TSS and the IDT, and point GS at ci. Runs on the
- * CPU it sets up. The boot CPU uses static tables; for the others they are
+ * Load this CPU's GDT, TSS and the IDT, point GS at ci and make sure
+ * CR0.WP is set. Runs on the CPU it sets up, on the stack ci->stack_top
+ * names (set it first: the TSS and backtraces use it). The boot CPU uses static tables; for the others they are
  * allocated (cpu_tables_alloc() first, from the boot CPU, to handle
  * -ENOMEM without panicking; otherwise this allocates and panics on failure).
  */
 void cpu_init_tables(struct cpu_info *ci);
 int cpu_tables_alloc(struct cpu_info *ci);
+
+/* Free what cpu_tables_alloc() allocated (a CPU that failed to come up); not while in use. */
+void cpu_tables_free(struct cpu_info *ci);
 
 /* Fill the IDT (once, on the boot CPU, before any cpu_init_tables()). */
 void idt_init(void);

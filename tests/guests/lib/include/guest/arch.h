@@ -34,10 +34,10 @@
 
 /* #PF error code bits. */
 #define PFEC_PRESENT (1u << 0)
-#define PFEC_WRITE   (1u << 1)
-#define PFEC_USER    (1u << 2)
-#define PFEC_RSVD    (1u << 3)
-#define PFEC_INSN    (1u << 4)
+#define PFEC_WRITE (1u << 1)
+#define PFEC_USER (1u << 2)
+#define PFEC_RSVD (1u << 3)
+#define PFEC_INSN (1u << 4)
 
 struct cpuid_regs {
     u32 eax, ebx, ecx, edx;
@@ -95,12 +95,12 @@ static inline u8 inb(u16 port)
     return v;
 }
 
-#define DEFINE_READ_CR(n)                                                      \
-    static inline unsigned long read_cr##n(void)                               \
-    {                                                                          \
-        unsigned long v;                                                       \
-        __asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                  \
-        return v;                                                              \
+#define DEFINE_READ_CR(n)                                                                          \
+    static inline unsigned long read_cr##n(void)                                                   \
+    {                                                                                              \
+        unsigned long v;                                                                           \
+        __asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));                                      \
+        return v;                                                                                  \
     }
 DEFINE_READ_CR(0)
 DEFINE_READ_CR(2)

@@ -16,9 +16,9 @@
 /* GDT selectors (head.S builds the table). */
 #define KERNEL_CS 0x08
 #define KERNEL_DS 0x10
-#define USER_CS   0x1b /* 0x18 | RPL 3 */
-#define USER_DS   0x23 /* 0x20 | RPL 3 */
-#define TSS_SEL   0x28
+#define USER_CS 0x1b /* 0x18 | RPL 3 */
+#define USER_DS 0x23 /* 0x20 | RPL 3 */
+#define TSS_SEL 0x28
 
 /* Vector of the DPL3 interrupt gate through which user code returns. */
 #define USER_RETURN_VECTOR 0x81

@@ -9,14 +9,14 @@
 
 #include <lares/types.h>
 
-#define PTE_PRESENT  (1ull << 0)
-#define PTE_WRITE    (1ull << 1)
-#define PTE_USER     (1ull << 2)
-#define PTE_PWT      (1ull << 3)
-#define PTE_PCD      (1ull << 4)
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_USER (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
 #define PTE_ACCESSED (1ull << 5)
-#define PTE_DIRTY    (1ull << 6)
-#define PTE_LARGE    (1ull << 7)
+#define PTE_DIRTY (1ull << 6)
+#define PTE_LARGE (1ull << 7)
 
 /* Map the 4 KiB frame at pa to va (both page-aligned) with `flags`
  * (PTE_PRESENT is implied). Returns 0, -EINVAL (unaligned, non-canonical

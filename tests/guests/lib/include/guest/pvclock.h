@@ -37,8 +37,8 @@ bool pvclock_snapshot(const volatile struct vcpu_time_info *t, struct vcpu_time_
 /* System time (ns) at TSC value tsc, from a snapshot. */
 static inline u64 pvclock_ns(const struct vcpu_time_info *snap, u64 tsc)
 {
-    return snap->system_time + pvclock_scale(tsc - snap->tsc_timestamp, snap->tsc_to_system_mul,
-                                             snap->tsc_shift);
+    return snap->system_time +
+           pvclock_scale(tsc - snap->tsc_timestamp, snap->tsc_to_system_mul, snap->tsc_shift);
 }
 
 #endif

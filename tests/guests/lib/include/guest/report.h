@@ -31,10 +31,10 @@ enum test_result {
 /* isa-debug-exit codes (QEMU status in brackets). */
 #define EXIT_CODE_SUCCESS 0x10 /* 33 */
 #define EXIT_CODE_FAILURE 0x11 /* 35 */
-#define EXIT_CODE_SKIP    0x12 /* 37 */
-#define EXIT_CODE_CRASH   0x13 /* 39: panic, unexpected exception */
-#define EXIT_CODE_ERROR   0x14 /* 41 */
-#define DEBUG_EXIT_PORT   0xf4
+#define EXIT_CODE_SKIP 0x12    /* 37 */
+#define EXIT_CODE_CRASH 0x13   /* 39: panic, unexpected exception */
+#define EXIT_CODE_ERROR 0x14   /* 41 */
+#define DEBUG_EXIT_PORT 0xf4
 
 void test_success(void);
 void test_skip(const char *fmt, ...) __printf(1, 2);
@@ -46,12 +46,12 @@ const char *test_result_word(enum test_result r);
 
 /* Report FAILURE with the location when cond is false; evaluates to cond.
  * Optional printf-style details: check(rc == 0, "rc %d", rc). */
-#define check(cond, ...)                                                        \
-    ({                                                                          \
-        bool ok_ = (cond);                                                      \
-        if (!ok_)                                                               \
-            test_failure_at(__FILE__, __LINE__, #cond, " " __VA_ARGS__);         \
-        ok_;                                                                    \
+#define check(cond, ...)                                                                           \
+    ({                                                                                             \
+        bool ok_ = (cond);                                                                         \
+        if (!ok_)                                                                                  \
+            test_failure_at(__FILE__, __LINE__, #cond, " " __VA_ARGS__);                           \
+        ok_;                                                                                       \
     })
 void test_failure_at(const char *file, int line, const char *cond, const char *fmt, ...)
     __printf(4, 5);

@@ -50,10 +50,10 @@ struct cpu_regs {
  *     exinfo_t fault;
  *     asm volatile("1: ud2\n2:\n" ASM_EXTABLE(1b, 2b) : "=a"(fault) : "0"(0ul));
  */
-#define ASM_EXTABLE(insn, fixup)                                               \
-    ".pushsection .ex_table, \"a\"\n"                                          \
-    ".balign 8\n"                                                              \
-    ".quad " #insn ", " #fixup "\n"                                            \
+#define ASM_EXTABLE(insn, fixup)                                                                   \
+    ".pushsection .ex_table, \"a\"\n"                                                              \
+    ".balign 8\n"                                                                                  \
+    ".quad " #insn ", " #fixup "\n"                                                                \
     ".popsection\n"
 
 /* Run fn(arg) at CPL 0; returns 0 if it returned normally, or the first
