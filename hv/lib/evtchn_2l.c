@@ -55,8 +55,8 @@ static bool select_word(struct evtchn_2l_vcpu_info *vi, unsigned int port)
     return mark_upcall_pending(vi);
 }
 
-unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh,
-                                   struct evtchn_2l_vcpu_info *vi, unsigned int port)
+unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh, struct evtchn_2l_vcpu_info *vi,
+                                   unsigned int port)
 {
     unsigned int result = EVTCHN_2L_NEWLY_PENDING;
 

@@ -168,8 +168,11 @@ int evtchn_bind_interdomain(struct evtchn_table *lt, struct evtchn_table *rt, u3
     r->remote_dom = lt->domid;
     r->remote_port = lport;
 
-    *fx = (struct evtchn_notify){.dom = lt->domid, .resolved = true, .port = lport,
-                                 .vcpu = l->notify_vcpu, .src_dom = lt->domid,
+    *fx = (struct evtchn_notify){.dom = lt->domid,
+                                 .resolved = true,
+                                 .port = lport,
+                                 .vcpu = l->notify_vcpu,
+                                 .src_dom = lt->domid,
                                  .src_port = lport};
     return lport;
 }
@@ -404,8 +407,7 @@ int evtchn_port_vcpu(const struct evtchn_table *t, u32 port)
     return c ? (int)c->notify_vcpu : -EINVAL;
 }
 
-int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq,
-                       struct evtchn_notify *fx)
+int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq, struct evtchn_notify *fx)
 {
     u32 port;
 

@@ -53,8 +53,7 @@ static void selector_already_set_means_no_new_upcall(void **state)
 
 static void upcall_already_pending_is_not_reported_twice(void **state)
 {
-    assert_int_equal(evtchn_2l_set_pending(&sh, vi, 1),
-                     EVTCHN_2L_NEWLY_PENDING | EVTCHN_2L_UPCALL);
+    assert_int_equal(evtchn_2l_set_pending(&sh, vi, 1), EVTCHN_2L_NEWLY_PENDING | EVTCHN_2L_UPCALL);
     /* Another word: selector bit is new, but upcall_pending is already 1. */
     assert_int_equal(evtchn_2l_set_pending(&sh, vi, 4095), EVTCHN_2L_NEWLY_PENDING);
     assert_int_equal(vi->pending_sel, 1ULL | 1ULL << 63);
@@ -65,8 +64,7 @@ static void upcall_pending_is_bit0_of_the_byte(void **state)
 {
     /* A guest storing 2 there has not acknowledged anything: bit 0 is clear. */
     vi->upcall_pending = 2;
-    assert_int_equal(evtchn_2l_set_pending(&sh, vi, 9),
-                     EVTCHN_2L_NEWLY_PENDING | EVTCHN_2L_UPCALL);
+    assert_int_equal(evtchn_2l_set_pending(&sh, vi, 9), EVTCHN_2L_NEWLY_PENDING | EVTCHN_2L_UPCALL);
     assert_int_equal(vi->upcall_pending, 3);
 }
 

@@ -82,8 +82,7 @@ static struct evtchn_table *table_of(u16 dom)
  * The caller's close protocol: try with the local lock, relock both tables
  * in domid order when the port turns out to be interdomain, retry.
  */
-static int close_port(struct evtchn_table *t, u32 port, bool guest,
-                      struct evtchn_close_result *res)
+static int close_port(struct evtchn_table *t, u32 port, bool guest, struct evtchn_close_result *res)
 {
     int rc = evtchn_close(t, NULL, port, guest, res);
 
@@ -217,9 +216,9 @@ static void bind_interdomain_refusals(void **state)
     assert_int_equal(evtchn_bind_interdomain(&b, &a, to_c, &fx), -EINVAL);
     assert_int_equal(fx.port, 0);
     assert_int_equal(evtchn_bind_interdomain(&b, &a, ipi, &fx), -EINVAL);
-    assert_int_equal(evtchn_bind_interdomain(&b, &a, 30, &fx), -EINVAL);    /* free */
-    assert_int_equal(evtchn_bind_interdomain(&b, &a, 0, &fx), -EINVAL);     /* reserved */
-    assert_int_equal(evtchn_bind_interdomain(&b, &a, 4000, &fx), -EINVAL);  /* no storage */
+    assert_int_equal(evtchn_bind_interdomain(&b, &a, 30, &fx), -EINVAL);   /* free */
+    assert_int_equal(evtchn_bind_interdomain(&b, &a, 0, &fx), -EINVAL);    /* reserved */
+    assert_int_equal(evtchn_bind_interdomain(&b, &a, 4000, &fx), -EINVAL); /* no storage */
     assert_int_equal(evtchn_bind_interdomain(&b, &a, ~0u, &fx), -EINVAL);
     /* Already connected: cannot be bound a second time. */
     bp = connect(&a, &b, &ap);

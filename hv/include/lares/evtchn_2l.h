@@ -71,8 +71,8 @@ enum {
  * test-and-set upcall_pending. Returns EVTCHN_2L_* flags. Ports outside
  * 1..4095 are ignored (returns 0); the port table never hands them out.
  */
-unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh,
-                                   struct evtchn_2l_vcpu_info *vi, unsigned int port);
+unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh, struct evtchn_2l_vcpu_info *vi,
+                                   unsigned int port);
 
 /*
  * EVTCHNOP_unmask: clear @port's mask bit; if it was set, the port is

@@ -91,12 +91,12 @@ struct evtchn_alloc {
 
 struct evtchn_table {
     u16 domid;
-    bool dying;              /* no new ports once set */
-    unsigned int max_vcpus;  /* vCPU ids 0 .. max_vcpus-1 exist */
-    unsigned int valid;      /* ports below this have storage */
-    unsigned int active;     /* ports in use (not FREE, not port 0) */
+    bool dying;             /* no new ports once set */
+    unsigned int max_vcpus; /* vCPU ids 0 .. max_vcpus-1 exist */
+    unsigned int valid;     /* ports below this have storage */
+    unsigned int active;    /* ports in use (not FREE, not port 0) */
     struct evtchn *bucket[EVTCHN_NR_BUCKETS];
-    u16 *virq_port;          /* [max_vcpus][EVTCHN_NR_VIRQS]; 0 = unbound */
+    u16 *virq_port; /* [max_vcpus][EVTCHN_NR_VIRQS]; 0 = unbound */
     const struct evtchn_alloc *alloc;
 };
 
@@ -121,9 +121,9 @@ struct evtchn_notify {
 struct evtchn_status_info {
     u32 status; /* EVTCHNSTAT_* */
     u32 vcpu;
-    u16 dom;    /* unbound: allowed remote; interdomain: peer */
-    u32 port;   /* interdomain: peer port */
-    u32 virq;   /* virq */
+    u16 dom;  /* unbound: allowed remote; interdomain: peer */
+    u32 port; /* interdomain: peer port */
+    u32 virq; /* virq */
 };
 
 /* Table lifetime. init allocates bucket 0 and the VIRQ map: 0 or -ENOMEM. */
@@ -202,8 +202,7 @@ int evtchn_port_vcpu(const struct evtchn_table *t, u32 port);
  * per-domain VIRQs are looked up on vCPU 0 and go to the port's notify
  * vCPU). fx->port == 0 if not bound. 0, or -EINVAL for a bad virq/vcpu.
  */
-int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq,
-                       struct evtchn_notify *fx);
+int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq, struct evtchn_notify *fx);
 
 /*
  * Teardown and EVTCHNOP_reset: close every port from 1 upward with the
