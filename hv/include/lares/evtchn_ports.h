@@ -17,7 +17,8 @@
  *     and references other domains (-ESRCH), checks privilege for a
  *     dom != DOMID_SELF (-EPERM), and returns -ENOSYS for init_control,
  *     expand_array and set_priority (no FIFO ABI: Linux falls back to 2L);
- *   - bind_pirq: not supported for PVH, the dispatcher returns -EOPNOTSUPP.
+ *   - bind_pirq is not modelled (PVH guests have no physical IRQs); the
+ *     dispatcher refuses it.
  *
  * Locking (all by the caller):
  *   - Every function takes a table and requires that table's lock (one lock

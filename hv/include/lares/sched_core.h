@@ -3,21 +3,23 @@
  * timers, interrupts and context switching. The caller feeds it events with
  * the current system time and carries out what it decides:
  *
- *   event                       caller calls                   when
- *   ---------------------------------------------------------------------------
- *   vCPU created / destroyed    sched_vcpu_init / _remove      (starts OFFLINE)
- *   vCPU becomes runnable       sched_wake                     unblock, unpause, VCPUOP_up
- *   vCPU stops being runnable   sched_sleep                    HLT, SCHEDOP_block/poll, pause
- *   guest yields                sched_vcpu_yield                    SCHEDOP_yield, PAUSE exits
- *   periodic, per pCPU          sched_tick                     every sched->tick_ns (10 ms)
- *   periodic, once              sched_account                  every sched->tslice_ns (30 ms)
- *   time to choose              sched_schedule -> decision     slice timer expired, or a kick
+ *   event                      caller calls                 when
+ *   --------------------------------------------------------------------------------
+ *   vCPU created / destroyed   sched_vcpu_init / _remove    (starts OFFLINE)
+ *   vCPU becomes runnable      sched_wake                   unblock, unpause, VCPUOP_up
+ *   vCPU stops being runnable  sched_sleep                  HLT, SCHEDOP_block/poll, pause
+ *   guest yields               sched_vcpu_yield             SCHEDOP_yield
+ *   periodic, per busy pCPU    sched_tick                   every sched->tick_ns (10 ms)
+ *   periodic, on one pCPU      sched_account                every sched->tslice_ns (30 ms)
+ *   time to choose             sched_schedule -> decision   slice timer expired, or a kick
  *
  * Effects: sched_schedule() returns the vCPU to run on that pCPU (NULL: idle)
  * and for how long (arm a timer for now + slice; slice < 0: no timer). Every
  * other effect is a kick: hooks.kick(cpu) asks pCPU @cpu to call
- * sched_schedule() soon (raise a softirq locally, send an IPI otherwise).
- * Kicks are hints; an extra sched_schedule() is always harmless.
+ * sched_schedule() soon (raise a softirq locally, send an IPI otherwise). A
+ * kick must not be lost. Extra sched_schedule() calls are safe but rotate
+ * equal-priority vCPUs early, so call it only on a kick or at slice end.
+ * Ticks may be stopped while a pCPU idles (a tick on an idle pCPU does nothing).
  *
  * Locking: one lock per struct sched, taken by the caller around every call
  * here (interrupts disabled, since ticks and wakeups come from interrupt
