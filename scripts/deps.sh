@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc make binutils bc cpio xz-utils qemu-system-x86 python3 python3-pytest
 python3-pytest-timeout libcmocka-dev grub-pc-bin grub-common xorriso mtools
-liblzma-dev liblz4-dev libzstd-dev busybox-static"
+liblzma-dev liblz4-dev libzstd-dev zlib1g-dev lz4 zstd bzip2 busybox-static curl file gdb"
 
 missing=""
 for p in $PACKAGES; do

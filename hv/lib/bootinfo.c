@@ -54,17 +54,25 @@ static void copy_str(char *dst, size_t size, const char *src, size_t max)
     dst[n] = '\0';
 }
 
-/* Copy a NUL-terminated string at physical pa (at most 4 KiB is looked at). */
+/*
+ * Copy a NUL-terminated string at physical pa. Each byte is resolved on
+ * its own, so a string that runs into inaccessible memory is cut there
+ * rather than read past it.
+ */
 static void copy_phys_str(boot_phys_fn phys, u64 pa, char *dst, size_t size)
 {
-    const char *s;
+    size_t n = 0;
 
-    dst[0] = '\0';
-    if (!pa)
-        return;
-    s = phys(pa, 1);
-    if (s)
-        copy_str(dst, size, s, 4096);
+    if (pa) {
+        for (; n + 1 < size; n++) {
+            const char *c = phys(pa + n, 1);
+
+            if (!c || !*c)
+                break;
+            dst[n] = *c;
+        }
+    }
+    dst[n] = '\0';
 }
 
 static const char *skip_spaces(const char *s)
@@ -148,12 +156,14 @@ static int parse_mb1(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
         if (!p)
             return -EINVAL;
         /* Each entry: u32 size (excluding itself), u64 base, u64 length, u32 type. */
-        while (off + 24 <= mbi->mmap_length) {
+        while ((u64)off + 24 <= mbi->mmap_length) {
             u32 size = rd32(p + off);
 
             if (size < 20)
                 return -EINVAL;
             add_mem(bi, rd64(p + off + 4), rd64(p + off + 12), rd32(p + off + 20));
+            if ((u64)size + 4 > mbi->mmap_length - off)
+                break; /* claims to run past the map: nothing can follow it */
             off += size + 4;
         }
     } else if (mbi->flags & MB1_FLAG_MEM) {
@@ -206,7 +216,7 @@ static int parse_mb2(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
 
             if (type == MB2_TAG_END)
                 break;
-            if (size < 8 || off + size > total)
+            if (size < 8 || size > total - off)
                 return -EINVAL;
             if (pass == 0) {
                 if (type == MB2_TAG_LOADER)

@@ -103,6 +103,7 @@ class Session:
         self.buf = ""
         self.pos = 0  # expect() searches from here on
         self.proc = None
+        self.held_cr = ""  # a chunk's trailing "\r", until the next shows whether "\n" follows
 
     def __enter__(self):
         self.log = open(self.log_path, "wb")
@@ -114,8 +115,14 @@ class Session:
         return self
 
     def __exit__(self, *exc):
+        # self.proc is `timeout`: SIGTERM makes it stop QEMU too, whereas
+        # SIGKILL would leave QEMU running as an orphan.
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait()
         self._drain(0)
         self.log.close()
@@ -133,7 +140,9 @@ class Session:
             return False
         self.log.write(data)
         self.log.flush()
-        self.buf += data.decode(errors="replace").replace("\r\n", "\n")
+        text = self.held_cr + data.decode(errors="replace")
+        self.held_cr = "\r" if text.endswith("\r") else ""
+        self.buf += text[:len(text) - len(self.held_cr)].replace("\r\n", "\n")
         return True
 
     def expect(self, pattern, timeout=60):

@@ -8,6 +8,9 @@
 #include <lares/shutdown.h>
 #include <lares/version.h>
 #include <asm/config.h>
+#include <asm/debug.h>
+#include <asm/e820.h>
+#include <asm/percpu.h>
 
 static struct boot_info boot_info;
 
@@ -37,6 +40,7 @@ __noreturn void start_lares(u32 magic, u32 info_pa);
 __noreturn void start_lares(u32 magic, u32 info_pa)
 {
     console_init_early();
+    percpu_init_boot(); /* GDT, TSS, IDT: faults are reported from here on */
     printk("\nLares %s - a Xen-compatible hypervisor\n", LARES_VERSION_STRING);
 
     if (bootinfo_parse(magic, info_pa, early_phys, &boot_info))
@@ -45,6 +49,11 @@ __noreturn void start_lares(u32 magic, u32 info_pa)
     parse_cmdline(boot_info.cmdline);
     console_apply_params();
     print_boot_info(&boot_info);
+    memory_init(&boot_info); /* final page tables, page allocator, heap */
+
+    if (!mm_selftest_run())
+        machine_finish(EXIT_FAILED);
+    debug_fault_run();
 
     machine_finish(EXIT_OK);
 }

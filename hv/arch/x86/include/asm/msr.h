@@ -2,7 +2,9 @@
 #ifndef ASM_MSR_H
 #define ASM_MSR_H
 
+#include <lares/errno.h>
 #include <lares/types.h>
+#include <asm/extable.h>
 
 #define MSR_IA32_TSC          0x00000010
 #define MSR_IA32_APIC_BASE    0x0000001b
@@ -37,6 +39,45 @@ static inline u64 rdmsr(u32 msr)
 static inline void wrmsr(u32 msr, u64 v)
 {
     __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+/*
+ * rdmsr/wrmsr that may fault (an MSR the CPU does not implement, a value
+ * it refuses): 0, or -EFAULT with *val = 0 instead of a #GP.
+ */
+static inline int rdmsr_safe(u32 msr, u64 *val)
+{
+    u32 lo, hi;
+    int rc;
+
+    __asm__ __volatile__("1: rdmsr\n"
+                         "2:\n"
+                         ".pushsection .text.fixup, \"ax\"\n"
+                         "3: mov %[efault], %[rc]\n"
+                         "   xor %%eax, %%eax\n"
+                         "   xor %%edx, %%edx\n"
+                         "   jmp 2b\n"
+                         ".popsection\n" _ASM_EXTABLE(1b, 3b)
+                         : [rc] "=r"(rc), "=a"(lo), "=d"(hi)
+                         : "c"(msr), [efault] "i"(-EFAULT), "0"(0));
+    *val = ((u64)hi << 32) | lo;
+    return rc;
+}
+
+static inline int wrmsr_safe(u32 msr, u64 v)
+{
+    int rc;
+
+    __asm__ __volatile__("1: wrmsr\n"
+                         "2:\n"
+                         ".pushsection .text.fixup, \"ax\"\n"
+                         "3: mov %[efault], %[rc]\n"
+                         "   jmp 2b\n"
+                         ".popsection\n" _ASM_EXTABLE(1b, 3b)
+                         : [rc] "=r"(rc)
+                         : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)), [efault] "i"(-EFAULT), "0"(0)
+                         : "memory");
+    return rc;
 }
 
 #endif

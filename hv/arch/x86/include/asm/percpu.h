@@ -13,6 +13,7 @@
 #include <asm/config.h>
 
 struct vcpu;
+struct cpu_tables;
 
 struct cpu_info {
     struct cpu_info *self;     /* must stay first: this_cpu() reads %gs:0 */
@@ -21,6 +22,7 @@ struct cpu_info {
     bool online;
     void *stack_top;           /* top of this CPU's main stack */
     struct vcpu *current;      /* vCPU running (or last run) here, NULL if idle */
+    struct cpu_tables *tables; /* GDT, TSS, IST stacks (asm/desc.h) */
 };
 
 extern struct cpu_info *cpu_info[MAX_CPUS]; /* NULL for CPUs not present */
@@ -38,6 +40,9 @@ static inline unsigned int smp_processor_id(void)
 {
     return this_cpu()->id;
 }
+
+/* The boot CPU's cpu_info: GS base, GDT/TSS/IDT (before anything that may fault). */
+void percpu_init_boot(void);
 
 #define for_each_online_cpu(c) \
     for (unsigned int c = 0; c < nr_cpus; c++) if (cpu_info[c] && cpu_info[c]->online)
