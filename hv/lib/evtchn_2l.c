@@ -43,20 +43,19 @@ static inline bool test(const u64 *word, u64 bit)
  * upcall_pending is a byte; Xen treats it as bit 0 of that byte, so a guest
  * that stores some other value there still gets bit 0 set and a kick.
  */
-static bool mark_upcall_pending(struct evtchn_2l_vcpu_info *vi)
+static bool mark_upcall_pending(struct vcpu_info *vi)
 {
-    return !(__atomic_fetch_or(&vi->upcall_pending, 1, __ATOMIC_SEQ_CST) & 1);
+    return !(__atomic_fetch_or(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) & 1);
 }
 
-static bool select_word(struct evtchn_2l_vcpu_info *vi, unsigned int port)
+static bool select_word(struct vcpu_info *vi, unsigned int port)
 {
-    if (test_and_set(&vi->pending_sel, 1ULL << port_word(port)))
+    if (test_and_set(&vi->evtchn_pending_sel, 1ULL << port_word(port)))
         return false;
     return mark_upcall_pending(vi);
 }
 
-unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh, struct evtchn_2l_vcpu_info *vi,
-                                   unsigned int port)
+unsigned int evtchn_2l_set_pending(struct shared_info *sh, struct vcpu_info *vi, unsigned int port)
 {
     unsigned int result = EVTCHN_2L_NEWLY_PENDING;
 
@@ -69,8 +68,7 @@ unsigned int evtchn_2l_set_pending(struct evtchn_2l_shared_info *sh, struct evtc
     return result;
 }
 
-bool evtchn_2l_unmask(struct evtchn_2l_shared_info *sh, struct evtchn_2l_vcpu_info *vi,
-                      unsigned int port)
+bool evtchn_2l_unmask(struct shared_info *sh, struct vcpu_info *vi, unsigned int port)
 {
     if (!port_in_range(port))
         return false;
@@ -81,29 +79,29 @@ bool evtchn_2l_unmask(struct evtchn_2l_shared_info *sh, struct evtchn_2l_vcpu_in
     return select_word(vi, port);
 }
 
-void evtchn_2l_clear_pending(struct evtchn_2l_shared_info *sh, unsigned int port)
+void evtchn_2l_clear_pending(struct shared_info *sh, unsigned int port)
 {
     if (port_in_range(port))
         test_and_clear(&sh->evtchn_pending[port_word(port)], port_bit(port));
 }
 
-bool evtchn_2l_is_pending(const struct evtchn_2l_shared_info *sh, unsigned int port)
+bool evtchn_2l_is_pending(const struct shared_info *sh, unsigned int port)
 {
     return port_in_range(port) && test(&sh->evtchn_pending[port_word(port)], port_bit(port));
 }
 
-bool evtchn_2l_is_masked(const struct evtchn_2l_shared_info *sh, unsigned int port)
+bool evtchn_2l_is_masked(const struct shared_info *sh, unsigned int port)
 {
     return !port_in_range(port) || test(&sh->evtchn_mask[port_word(port)], port_bit(port));
 }
 
-bool evtchn_2l_upcall_pending(const struct evtchn_2l_vcpu_info *vi)
+bool evtchn_2l_upcall_pending(const struct vcpu_info *vi)
 {
-    return __atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST) & 1;
+    return __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST) & 1;
 }
 
-bool evtchn_2l_force_rescan(struct evtchn_2l_vcpu_info *vi)
+bool evtchn_2l_force_rescan(struct vcpu_info *vi)
 {
-    __atomic_store_n(&vi->pending_sel, ~0ULL, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vi->evtchn_pending_sel, ~0ULL, __ATOMIC_SEQ_CST);
     return mark_upcall_pending(vi);
 }

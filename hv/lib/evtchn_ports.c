@@ -7,13 +7,6 @@
 #include <lares/evtchn_ports.h>
 #include <lares/lib.h>
 
-/* VIRQ numbers whose scope is not "global" (Xen's public/xen.h). */
-#define VIRQ_TIMER 0
-#define VIRQ_DEBUG 1
-#define VIRQ_XENOPROF 7
-#define VIRQ_ARGO 11
-#define VIRQ_XENPMU 13
-
 static struct evtchn *chn_of(const struct evtchn_table *t, u32 port)
 {
     return &t->bucket[port / EVTCHN_BUCKET_PORTS][port % EVTCHN_BUCKET_PORTS];
@@ -27,7 +20,7 @@ static struct evtchn *lookup(const struct evtchn_table *t, u32 port)
 
 static u16 *virq_slot(const struct evtchn_table *t, u32 vcpu, u32 virq)
 {
-    return &t->virq_port[vcpu * EVTCHN_NR_VIRQS + virq];
+    return &t->virq_port[vcpu * NR_VIRQS + virq];
 }
 
 static struct evtchn *alloc_bucket(struct evtchn_table *t)
@@ -82,7 +75,7 @@ int evtchn_table_init(struct evtchn_table *t, u16 domid, unsigned int max_vcpus,
 {
     *t = (struct evtchn_table){.domid = domid, .max_vcpus = max_vcpus, .alloc = alloc};
     t->bucket[0] = alloc_bucket(t);
-    t->virq_port = alloc->zalloc(alloc->ctx, (size_t)max_vcpus * EVTCHN_NR_VIRQS * sizeof(u16));
+    t->virq_port = alloc->zalloc(alloc->ctx, (size_t)max_vcpus * NR_VIRQS * sizeof(u16));
     if (!t->bucket[0] || !t->virq_port) {
         evtchn_table_free(t);
         return -ENOMEM;
@@ -184,7 +177,7 @@ int evtchn_bind_virq(struct evtchn_table *t, u32 virq, u32 vcpu)
     struct evtchn *c;
     int port;
 
-    if (virq >= EVTCHN_NR_VIRQS)
+    if (virq >= NR_VIRQS)
         return -EINVAL;
     type = evtchn_virq_type(virq);
     if (type != EVTCHN_VIRQ_VCPU && vcpu != 0)
@@ -365,13 +358,13 @@ bool evtchn_resolve(const struct evtchn_table *target_table, struct evtchn_notif
     return true;
 }
 
-int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status_info *st)
+int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status *st)
 {
     const struct evtchn *c = lookup(t, port);
 
-    *st = (struct evtchn_status_info){0};
     if (!c)
         return -EINVAL;
+    __builtin_memset(&st->u, 0, sizeof(st->u));
     switch (c->state) {
     case EVTCHN_FREE:
     case EVTCHN_RESERVED:
@@ -379,16 +372,16 @@ int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status_i
         break;
     case EVTCHN_UNBOUND:
         st->status = EVTCHNSTAT_unbound;
-        st->dom = c->remote_dom;
+        st->u.unbound.dom = c->remote_dom;
         break;
     case EVTCHN_INTERDOMAIN:
         st->status = EVTCHNSTAT_interdomain;
-        st->dom = c->remote_dom;
-        st->port = c->remote_port;
+        st->u.interdomain.dom = c->remote_dom;
+        st->u.interdomain.port = c->remote_port;
         break;
     case EVTCHN_VIRQ:
         st->status = EVTCHNSTAT_virq;
-        st->virq = c->remote_port;
+        st->u.virq = c->remote_port;
         break;
     case EVTCHN_IPI:
         st->status = EVTCHNSTAT_ipi;
@@ -412,7 +405,7 @@ int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq, struct 
     u32 port;
 
     *fx = (struct evtchn_notify){0};
-    if (virq >= EVTCHN_NR_VIRQS || vcpu >= t->max_vcpus)
+    if (virq >= NR_VIRQS || vcpu >= t->max_vcpus)
         return -EINVAL;
     if (evtchn_virq_type(virq) != EVTCHN_VIRQ_VCPU)
         vcpu = 0;

@@ -83,7 +83,7 @@ static inline unsigned int sim_add(struct sim *m, u16 weight, u16 cap, unsigned 
 
 static inline u64 sim_ran(const struct sim *m, unsigned int i)
 {
-    struct runstate_info r;
+    struct vcpu_runstate_info r;
 
     runstate_snapshot(&m->vcpu[i].runstate, m->now, &r);
     return r.time[RUNSTATE_running];
@@ -91,7 +91,7 @@ static inline u64 sim_ran(const struct sim *m, unsigned int i)
 
 static inline u64 sim_in_state(const struct sim *m, unsigned int i, int state)
 {
-    struct runstate_info r;
+    struct vcpu_runstate_info r;
 
     runstate_snapshot(&m->vcpu[i].runstate, m->now, &r);
     return r.time[state];

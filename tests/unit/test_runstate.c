@@ -5,7 +5,7 @@
 
 static void accumulates_time_per_state(void **state)
 {
-    struct runstate_info r;
+    struct vcpu_runstate_info r;
 
     runstate_init(&r, RUNSTATE_offline, 100);
     runstate_change(&r, RUNSTATE_runnable, 150);
@@ -22,7 +22,7 @@ static void accumulates_time_per_state(void **state)
 
 static void snapshot_includes_open_period(void **state)
 {
-    struct runstate_info r, snap;
+    struct vcpu_runstate_info r, snap;
 
     runstate_init(&r, RUNSTATE_running, 0);
     runstate_change(&r, RUNSTATE_blocked, 30);
@@ -36,7 +36,7 @@ static void snapshot_includes_open_period(void **state)
 
 static void time_never_runs_backwards(void **state)
 {
-    struct runstate_info r;
+    struct vcpu_runstate_info r;
 
     runstate_init(&r, RUNSTATE_running, 500);
     runstate_change(&r, RUNSTATE_runnable, 400);
@@ -50,7 +50,7 @@ static void time_never_runs_backwards(void **state)
 
 static void bad_state_is_ignored(void **state)
 {
-    struct runstate_info r;
+    struct vcpu_runstate_info r;
 
     runstate_init(&r, RUNSTATE_running, 0);
     runstate_change(&r, 4, 10);

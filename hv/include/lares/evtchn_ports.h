@@ -38,21 +38,11 @@
 #define LARES_EVTCHN_PORTS_H
 
 #include <lares/types.h>
+#include <public/event_channel.h>
 
-#define EVTCHN_MAX_PORTS 4096 /* 2-level, 64-bit guest */
+#define EVTCHN_MAX_PORTS EVTCHN_2L_NR_CHANNELS /* 4096: 2-level, 64-bit guest */
 #define EVTCHN_BUCKET_PORTS 64
 #define EVTCHN_NR_BUCKETS (EVTCHN_MAX_PORTS / EVTCHN_BUCKET_PORTS)
-#define EVTCHN_NR_VIRQS 24 /* Xen's NR_VIRQS */
-
-/* EVTCHNOP_status codes (Xen's EVTCHNSTAT_*; also in include/public/). */
-#ifndef EVTCHNSTAT_closed
-#define EVTCHNSTAT_closed 0
-#define EVTCHNSTAT_unbound 1
-#define EVTCHNSTAT_interdomain 2
-#define EVTCHNSTAT_pirq 3
-#define EVTCHNSTAT_virq 4
-#define EVTCHNSTAT_ipi 5
-#endif
 
 enum evtchn_state {
     EVTCHN_FREE = 0,
@@ -97,7 +87,7 @@ struct evtchn_table {
     unsigned int valid;     /* ports below this have storage */
     unsigned int active;    /* ports in use (not FREE, not port 0) */
     struct evtchn *bucket[EVTCHN_NR_BUCKETS];
-    u16 *virq_port; /* [max_vcpus][EVTCHN_NR_VIRQS]; 0 = unbound */
+    u16 *virq_port; /* [max_vcpus][NR_VIRQS]; 0 = unbound */
     const struct evtchn_alloc *alloc;
 };
 
@@ -116,15 +106,6 @@ struct evtchn_notify {
     u32 vcpu;
     u16 src_dom; /* the sending end, to re-validate the channel */
     u32 src_port;
-};
-
-/* EVTCHNOP_status result (Xen's struct evtchn_status, output part). */
-struct evtchn_status_info {
-    u32 status; /* EVTCHNSTAT_* */
-    u32 vcpu;
-    u16 dom;  /* unbound: allowed remote; interdomain: peer */
-    u32 port; /* interdomain: peer port */
-    u32 virq; /* virq */
 };
 
 /* Table lifetime. init allocates bucket 0 and the VIRQ map: 0 or -ENOMEM. */
@@ -192,8 +173,11 @@ int evtchn_close(struct evtchn_table *t, struct evtchn_table *peer, u32 port, bo
 int evtchn_send(const struct evtchn_table *t, u32 port, struct evtchn_notify *fx);
 bool evtchn_resolve(const struct evtchn_table *target, struct evtchn_notify *fx);
 
-/* EVTCHNOP_status on @t: 0 or -EINVAL (port never allocated). */
-int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status_info *st);
+/*
+ * EVTCHNOP_status on @t: fills st->status, st->vcpu and st->u (the dispatcher
+ * has set st->dom and st->port). 0 or -EINVAL (port never allocated).
+ */
+int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status *st);
 
 /* The vCPU to notify for @port (EVTCHNOP_unmask, SCHEDOP_poll): vcpu id or -EINVAL. */
 int evtchn_port_vcpu(const struct evtchn_table *t, u32 port);

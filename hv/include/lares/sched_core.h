@@ -77,7 +77,7 @@ struct sched_vcpu {
     bool parked;      /* awake, but held back by its domain's cap */
     bool running;     /* it is some pCPU's current vCPU */
     u8 sleep_state;   /* RUNSTATE_blocked or RUNSTATE_offline while !awake */
-    struct runstate_info runstate;
+    struct vcpu_runstate_info runstate;
     /* policy private */
     bool queued;
     bool yielding;
