@@ -28,9 +28,10 @@
  *     require both locks, taken in ascending domain-id order; when both
  *     tables are the same (loopback) take the one lock once. evtchn_close()
  *     discovers the peer itself: see EVTCHN_CLOSE_NEED_PEER.
- *   - Results that name another domain (send, close) must be applied while
- *     the lock(s) are still held, or after re-validating the target, so that
- *     the port cannot be freed and re-bound in between.
+ *   - Results are applied before dropping the lock(s), so that the port
+ *     cannot be freed and re-bound in between; the one exception is a send
+ *     to another domain, applied under that domain's lock after
+ *     evtchn_resolve() re-validated it.
  * No function allocates except through the table's allocator, sleeps, or
  * keeps state outside the table.
  */
@@ -193,7 +194,9 @@ int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq, struct 
  * Teardown and EVTCHNOP_reset: close every port from 1 upward with the
  * normal close protocol (peers included):
  *     for (p = evtchn_next_open(t, 1); p; p = evtchn_next_open(t, p + 1))
- *         close p (guest = true for reset, false for a dying domain)
+ *         close p
+ * with guest = false for a dying domain, guest = true for EVTCHNOP_reset
+ * (hypervisor-consumer ports survive a reset: close() says -EINVAL, skip).
  * Set t->dying first when the domain dies so nothing new is bound meanwhile.
  * Returns the first port >= @from that is not FREE, or 0 if none.
  */
