@@ -36,7 +36,7 @@ HV_S_SRCS := $(shell find hv -name '*.S' | sort)
 HV_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
 
 .PHONY: all
-all: $(BUILD)/lares.elf
+all: $(BUILD)/lares.elf guests check-headers
 
 $(BUILD)/hv/%.o: hv/%.c
 	@mkdir -p $(dir $@)
@@ -72,6 +72,68 @@ $(BUILD)/lares.elf: $(HV_OBJS) $(BUILD)/hv.lds $(BUILD)/symtab-empty.o hv/tools/
 	$(Q)$(MKSYMTAB) --nm $(NM) --check $(BUILD)/lares.pass1.elf $@.tmp
 	$(Q)mv $@.tmp $@
 
+# ---------------------------------------------------------------- test guests
+# Tiny PVH kernels (tests/guests/README.md): tests/guests/<name>/main.c plus
+# the framework in tests/guests/lib, linked at 1 MiB by their own script.
+# The list of tests is tests/guests/guests.mk.
+GUESTS :=
+include tests/guests/guests.mk
+
+GUEST_CFLAGS := $(filter-out -mcmodel=kernel -Ihv/arch/x86/include,$(HV_CFLAGS)) \
+                -mcmodel=small -Itests/guests/lib/include
+GUEST_ASFLAGS := $(filter-out -std=gnu11,$(GUEST_CFLAGS)) -D__ASSEMBLY__
+GUEST_LDFLAGS := $(HV_LDFLAGS)
+GUEST_LDS     := tests/guests/lib/guest.lds
+# Pure hv/lib code shared with the guests: printf-style formatting, strings.
+GUEST_LIB_SRCS := $(sort $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)) \
+                  hv/lib/format.c hv/lib/string.c
+GUEST_LIB_OBJS := $(addprefix $(BUILD)/guests/obj/,$(addsuffix .o,$(basename $(GUEST_LIB_SRCS))))
+GUEST_MAIN_OBJS := $(patsubst %,$(BUILD)/guests/obj/tests/guests/%/main.o,$(GUESTS))
+GUEST_ELFS     := $(addprefix $(BUILD)/guests/,$(addsuffix .elf,$(GUESTS)))
+.SECONDARY: $(GUEST_MAIN_OBJS) $(GUEST_LIB_OBJS)
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+$(BUILD)/guests/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guests/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $@"
+	$(Q)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(BUILD)/guests/%.elf: $(BUILD)/guests/obj/tests/guests/%/main.o $(GUEST_LIB_OBJS) $(GUEST_LDS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T $(GUEST_LDS) -o $@ $< $(GUEST_LIB_OBJS)
+
+-include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_MAIN_OBJS:.o=.d)
+
+# ---------------------------------------------------------------- public headers
+# Every header in include/public/ must compile on its own (twice in a row),
+# freestanding with the hypervisor's flags, hosted with -pedantic, and from
+# assembly (constants only). One stamp per header.
+PUBLIC_HEADERS := $(shell find include/public -name '*.h' | sort)
+HDRCHK_STAMPS  := $(patsubst include/public/%.h,$(BUILD)/check-headers/%.ok,$(PUBLIC_HEADERS))
+HDRCHK_FREESTANDING := $(filter-out -MMD -MP,$(HV_CFLAGS))
+HDRCHK_HOSTED  := -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude
+
+.PHONY: check-headers
+check-headers: $(HDRCHK_STAMPS)
+
+$(BUILD)/check-headers/%.ok: include/public/%.h $(PUBLIC_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  HDRCHK  $<"
+	$(Q)printf '#include <public/%s.h>\n#include <public/%s.h>\ntypedef int hdrchk_not_empty;\n' $* $* | \
+	    $(CC) $(HDRCHK_FREESTANDING) -x c -fsyntax-only -
+	$(Q)printf '#include <public/%s.h>\n#include <public/%s.h>\ntypedef int hdrchk_not_empty;\n' $* $* | \
+	    $(CC) $(HDRCHK_HOSTED) -x c -fsyntax-only -
+	$(Q)printf '#include <public/%s.h>\n' $* | \
+	    $(CC) -D__ASSEMBLY__ -Iinclude -x assembler-with-cpp -c - -o /dev/null
+	@touch $@
+
 # ---------------------------------------------------------------- unit tests
 # Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and lists <name>_SRCS.
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -82,7 +144,7 @@ UNIT_TESTS  :=
 include $(wildcard tests/unit/*.mk)
 
 define unit_rule
-$(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h)
+$(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h) $(PUBLIC_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) $$($(1)_SRCS) -o $$@ $(UNIT_LDLIBS)

@@ -11,6 +11,7 @@ import lares  # noqa: E402
 def pytest_configure(config):
     config.addinivalue_line("markers", "linux: boots Debian's Linux kernel (slow)")
     config.addinivalue_line("markers", "slow: takes more than a minute")
+    config.addinivalue_line("markers", "xen: boots Debian's real Xen as a reference (fetched)")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,24 @@
+# Test guests: each name is tests/guests/<name>/main.c, built into
+# build/guests/<name>.elf. Add one line per test (and its expected result
+# on bare QEMU in tests/integration/test_guest_framework.py).
+
+# Framework self-tests; they need no hypervisor (run on bare QEMU too).
+GUESTS += selftest_faults
+GUESTS += selftest_usermode
+GUESTS += selftest_failure
+GUESTS += selftest_panic
+GUESTS += selftest_noresult
+
+# Hypervisor tests; those that need Xen print SKIP on bare QEMU.
+GUESTS += hello
+GUESTS += xen_version
+GUESTS += hypercall_buffers
+GUESTS += cpuid
+GUESTS += msr
+GUESTS += shared_info
+GUESTS += port_e9
+GUESTS += shutdown_crash
+GUESTS += triple_fault
+GUESTS += bad_memory
+GUESTS += infinite_loop
+GUESTS += hypercall_page

@@ -1,0 +1,72 @@
+"""The test guests on real Xen: the reference for what Lares must do.
+
+Debian's Xen hypervisor (scripts/fetch-xen-reference.sh) boots under QEMU
+TCG with one test guest as its PVH dom0, the way Xen's own CI runs XTF.
+Every Xen-ABI guest must pass there; if one fails under Lares but passes
+here, Lares is wrong, not the test. (dom0 differs from a domU in a few
+privileges; no guest here depends on them.) Skipped when the Debian
+mirror is unreachable.
+"""
+import subprocess
+
+import pytest
+
+from guests import boot_guest_on_xen, listed_guests, result_words
+from lares import ROOT
+
+pytestmark = pytest.mark.xen
+
+# The result line each guest must print on Xen, or how the run must end.
+XEN_RESULT = {
+    "selftest_faults": "SUCCESS",
+    "selftest_usermode": "SUCCESS",
+    "selftest_failure": "FAILURE",
+    "selftest_noresult": "ERROR",
+    "selftest_panic": "crashed",
+    "hello": "SUCCESS",
+    "xen_version": "SUCCESS",
+    "hypercall_buffers": "SUCCESS",
+    "cpuid": "SUCCESS",
+    "msr": "SUCCESS",
+    "shared_info": "SUCCESS",
+    "port_e9": "SUCCESS",
+    "hypercall_page": "SUCCESS",
+    "bad_memory": "SUCCESS",
+    "shutdown_crash": "crashed",
+    "triple_fault": "triple fault",
+    # As Xen's only domain it would spin forever; it needs a second domain.
+    "infinite_loop": None,
+}
+
+
+@pytest.fixture(scope="module")
+def xen():
+    p = subprocess.run([str(ROOT / "scripts" / "fetch-xen-reference.sh")], capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode:
+        pytest.skip(f"no reference Xen: {p.stderr.strip()}")
+    return ROOT / p.stdout.strip()
+
+
+def test_every_guest_has_a_xen_result():
+    missing = set(listed_guests()) - set(XEN_RESULT)
+    assert not missing, f"add the Xen result of {sorted(missing)} to XEN_RESULT"
+
+
+@pytest.mark.parametrize("name", [g for g in listed_guests() if XEN_RESULT.get(g)])
+def test_guest_on_xen(request, xen, name):
+    expected = XEN_RESULT[name]
+    r = boot_guest_on_xen(request, name, xen)
+    assert "Environment: Xen ABI (CPUID base 0x40000000)" in r.output, r
+    if expected == "crashed":
+        assert r.end == "crashed", r
+        assert result_words(r.output) == [], r
+    elif expected == "triple fault":
+        assert "Triple fault" in r.output, r
+        assert result_words(r.output) == [], r
+    else:
+        assert r.end == "halted", r
+        assert result_words(r.output) == [expected], r
+    if name == "port_e9":
+        # Xen prefixes port-0xE9 output with the domain.
+        assert "(d0) port_e9 says LARES-E9-TOKEN-7c41d2" in r.output, r
