@@ -12,7 +12,9 @@
 #ifndef PUBLIC_HVM_START_INFO_H
 #define PUBLIC_HVM_START_INFO_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 /* "xEn3" with bit 7 of the 'E' set. */
 #define XEN_HVM_START_MAGIC_VALUE 0x336ec578u
@@ -35,6 +37,7 @@
 #define XEN_HVM_MEMMAP_TYPE_DISABLED 6u
 #define XEN_HVM_MEMMAP_TYPE_PMEM 7u
 
+#ifndef __ASSEMBLY__
 struct hvm_start_info {
     uint32_t magic;         /* XEN_HVM_START_MAGIC_VALUE */
     uint32_t version;       /* 1 */
@@ -80,5 +83,7 @@ _Static_assert(__builtin_offsetof(struct hvm_modlist_entry, cmdline_paddr) == 16
 _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry size");
 _Static_assert(__builtin_offsetof(struct hvm_memmap_table_entry, size) == 8, "size");
 _Static_assert(__builtin_offsetof(struct hvm_memmap_table_entry, type) == 16, "type");
+
+#endif /* !__ASSEMBLY__ */
 
 #endif
