@@ -77,7 +77,7 @@ struct gnttab_ops {
      */
     void *(*alloc_frame)(void *ctx, mfn_t *mfn);
     void (*free_frame)(void *ctx, void *page, mfn_t mfn);
-    /* Zeroed bookkeeping memory (up to max_frames * 24 bytes, or 4 KiB), or NULL. */
+    /* Zeroed bookkeeping memory (max_frames * 32 bytes, or 4 KiB per frame), or NULL. */
     void *(*zalloc)(void *ctx, size_t size);
     void (*free)(void *ctx, void *p);
 };
