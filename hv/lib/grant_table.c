@@ -16,7 +16,7 @@ void (*gnttab_test_before_cmpxchg)(struct grant_entry_v1 *entry);
             gnttab_test_before_cmpxchg(e);                                                         \
     } while (0)
 #else
-#define BEFORE_CMPXCHG(e) do { } while (0)
+#define BEFORE_CMPXCHG(e) ((void)(e))
 #endif
 
 /* The {flags, domid} half of an entry, which the guest and we update as one word. */

@@ -156,7 +156,7 @@ static void test_hypervisor_output_breaks_line(void **state)
     console_lines_idle(&web, &mux, CONSOLE_IDLE_FLUSH_NS);
     console_mux_break(&mux);
     screen_write(NULL, "(XEN) hello\n", 12); /* what printk does after the break */
-    console_mux_break(&mux);                  /* nothing open: nothing written */
+    console_mux_break(&mux);                 /* nothing open: nothing written */
     put(&web, "x", 2 * CONSOLE_IDLE_FLUSH_NS);
     console_lines_idle(&web, &mux, 3 * CONSOLE_IDLE_FLUSH_NS);
     assert_screen("(web) / # \n(XEN) hello\n(web) x");
@@ -214,27 +214,40 @@ static void collect(void *ctx, const char *line, size_t len)
 /* ------------------------------------------------------------ sanitising */
 static void test_control_characters(void **state)
 {
-    put(&web, "a\x01" "b\x07" "c\td\n", 0);
+    put(&web,
+        "a\x01"
+        "b\x07"
+        "c\td\n",
+        0);
     console_lines_write(&web, &mux, "x\0y\f\v\n", 6, 0);
     assert_screen("(web) abc\td\n(web) xy\n");
 }
 
 static void test_high_bytes(void **state)
 {
-    put(&web, "caf\xc3\xa9 \x9b" "31m\n", 0);
+    put(&web,
+        "caf\xc3\xa9 \x9b"
+        "31m\n",
+        0);
     assert_screen("(web) caf?? ?31m\n");
 }
 
 static void test_escape_sequences(void **state)
 {
     put(&web, "\x1b[1;32mgreen\x1b[0m plain\x1b[K\n", 0);
-    put(&web, "\x1b" "cX\x1b(B!\n", 0);    /* ESC + one byte */
-    put(&web, "\x1b", 0);                  /* split across writes */
+    put(&web,
+        "\x1b"
+        "cX\x1b(B!\n",
+        0);               /* ESC + one byte */
+    put(&web, "\x1b", 0); /* split across writes */
     put(&web, "[", 0);
-    put(&web, "2J" "after\n", 0);
-    put(&web, "\x1b\nnext\n", 0);          /* ESC then a newline: the newline still counts */
+    put(&web,
+        "2J"
+        "after\n",
+        0);
+    put(&web, "\x1b\nnext\n", 0); /* ESC then a newline: the newline still counts */
     put(&web, "\x1b\x1b[0mdouble\n", 0);
-    put(&web, "\x1b[12\n", 0);             /* broken sequence: ended by the control char */
+    put(&web, "\x1b[12\n", 0); /* broken sequence: ended by the control char */
     assert_screen("(web) green plain\n(web) X!\n(web) after\n(web) \n(web) next\n(web) double\n"
                   "(web) \n");
 }
@@ -252,7 +265,10 @@ static void test_escape_too_long(void **state)
 
 static void test_backspace(void **state)
 {
-    put(&web, "abc\b\bd\x7f" "e\n", 0);
+    put(&web,
+        "abc\b\bd\x7f"
+        "e\n",
+        0);
     assert_screen("(web) ae\n");
     /* Erasing more than there is does nothing. */
     put(&web, "\b\b\bz\n", 0);

@@ -10,7 +10,7 @@
 static union {
     struct xencons_interface intf;
     char page[4096];
-} *pg;
+} * pg;
 static struct xencons_interface *intf;
 
 /* What the sink received, and in how many pieces. */
@@ -241,8 +241,8 @@ static void test_input_broken_indices(void **state)
 static void test_huge_indices_stay_in_bounds(void **state)
 {
     /* Any sane pair of indices, however large, only touches the arrays (ASan checks). */
-    static const u32 starts[] = { 0, 1, 1023, 1024, 2047, 2048, 0x7fffffffu, 0xfffffff0u,
-                                  0xffffffffu };
+    static const u32 starts[] = {0,    1,           1023,        1024,       2047,
+                                 2048, 0x7fffffffu, 0xfffffff0u, 0xffffffffu};
     char buf[3000];
 
     memset(buf, 'k', sizeof(buf));

@@ -310,8 +310,7 @@ static void test_pin_bad_ref(void **state)
     assert_int_equal(gnttab_pin(&gt, GNTTAB_ENTRIES_PER_FRAME, DOM_BACKEND, 0, &gfn),
                      GNTST_bad_gntref);
     assert_int_equal(gnttab_pin(&gt, 0xffffffff, DOM_BACKEND, 0, &gfn), GNTST_bad_gntref);
-    assert_int_equal(gnttab_unpin(&gt, GNTTAB_ENTRIES_PER_FRAME, DOM_BACKEND, 0),
-                     GNTST_bad_gntref);
+    assert_int_equal(gnttab_unpin(&gt, GNTTAB_ENTRIES_PER_FRAME, DOM_BACKEND, 0), GNTST_bad_gntref);
     assert_int_equal(gnttab_unpin(&gt, 0x80000000, DOM_BACKEND, 0), GNTST_bad_gntref);
     assert_true(gfn == 0xdead);
 }
@@ -390,8 +389,8 @@ static void test_pin_writable(void **state)
     assert_int_equal(gnttab_unpin(&gt, 100, DOM_BACKEND, GNTTAB_PIN_MAP), GNTST_okay);
     assert_int_equal(entry(100)->flags, GTF_permit_access);
     expect = GTF_permit_access;
-    assert_true(__atomic_compare_exchange_n(&entry(100)->flags, &expect, 0, false,
-                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    assert_true(__atomic_compare_exchange_n(&entry(100)->flags, &expect, 0, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST));
 }
 
 /* ------------------------------------------------------------ pin counting */
@@ -652,7 +651,8 @@ static void test_race_then_stable(void **state)
     assert_int_equal(gnttab_unpin(&gt, 45, DOM_BACKEND, 0), GNTST_okay);
 }
 
-/* ------------------------------------------------------------ growth, reserved entries, teardown */
+/* ------------------------------------------------------------ growth, reserved entries, teardown
+ */
 static void test_entries_follow_growth(void **state)
 {
     grant_ref_t last = 64 * GNTTAB_ENTRIES_PER_FRAME - 1;

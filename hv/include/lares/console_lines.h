@@ -40,11 +40,11 @@
 
 #include <lares/types.h>
 
-#define CONSOLE_NAME_MAX 32          /* domain name, including the NUL (DOMAIN_NAME_MAX) */
-#define CONSOLE_PREFIX_MAX (CONSOLE_NAME_MAX + 2)  /* "(" name ") " without NUL */
-#define CONSOLE_LINE_MAX 256         /* text bytes per shown line; longer lines are split */
+#define CONSOLE_NAME_MAX 32 /* domain name, including the NUL (DOMAIN_NAME_MAX) */
+#define CONSOLE_PREFIX_MAX (CONSOLE_NAME_MAX + 2) /* "(" name ") " without NUL */
+#define CONSOLE_LINE_MAX 256             /* text bytes per shown line; longer lines are split */
 #define CONSOLE_IDLE_FLUSH_NS 50000000ll /* an unfinished line is shown after 50 ms of quiet */
-#define CONSOLE_HISTORY_BYTES 4096u  /* power of two */
+#define CONSOLE_HISTORY_BYTES 4096u      /* power of two */
 #define CONSOLE_HISTORY_LINES 50
 
 /* The shared console: who has an unfinished line on it. */
@@ -77,14 +77,14 @@ void console_mux_break(struct console_mux *m);
 struct console_lines {
     char prefix[CONSOLE_PREFIX_MAX + 1]; /* "(name) " */
     unsigned int prefix_len;
-    char line[CONSOLE_LINE_MAX]; /* the current line's sanitised text */
-    unsigned int len;            /* bytes in line[] */
-    unsigned int shown;          /* of which already on the console */
-    s64 last_output;             /* @now of the last byte received */
-    u8 esc;                      /* escape-sequence state */
-    u8 esc_len;                  /* bytes of the current CSI sequence */
+    char line[CONSOLE_LINE_MAX];         /* the current line's sanitised text */
+    unsigned int len;                    /* bytes in line[] */
+    unsigned int shown;                  /* of which already on the console */
+    s64 last_output;                     /* @now of the last byte received */
+    u8 esc;                              /* escape-sequence state */
+    u8 esc_len;                          /* bytes of the current CSI sequence */
     char history[CONSOLE_HISTORY_BYTES]; /* finished lines, '\n'-terminated, as a ring */
-    u64 history_prod;            /* bytes ever put into history[] */
+    u64 history_prod;                    /* bytes ever put into history[] */
 };
 
 /* Set up for domain @name (cut to CONSOLE_NAME_MAX - 1 bytes, non-printables as '?'). */

@@ -84,10 +84,10 @@ struct gnttab_ops {
 
 /* Hypervisor-private state of one entry while another domain uses it. */
 struct gnttab_active {
-    u32 gfn;     /* the entry's frame, latched at the first pin */
-    u16 domid;   /* the domain holding the pins */
-    u8 readers;  /* read-only pins */
-    u8 writers;  /* writable pins */
+    u32 gfn;    /* the entry's frame, latched at the first pin */
+    u16 domid;  /* the domain holding the pins */
+    u8 readers; /* read-only pins */
+    u8 writers; /* writable pins */
 };
 
 struct gnttab_frame {
@@ -99,10 +99,10 @@ struct gnttab_frame {
 
 struct grant_table {
     u16 domid;
-    unsigned int version;     /* 1 */
-    unsigned int nr_frames;   /* frames allocated: entries 0 .. nr_frames * 512 - 1 exist */
+    unsigned int version;   /* 1 */
+    unsigned int nr_frames; /* frames allocated: entries 0 .. nr_frames * 512 - 1 exist */
     unsigned int max_frames;
-    unsigned int nr_pinned;   /* entries with at least one pin */
+    unsigned int nr_pinned;      /* entries with at least one pin */
     struct gnttab_frame *frames; /* [max_frames] */
     const struct gnttab_ops *ops;
 };
