@@ -1,6 +1,7 @@
 /* Grant table v1 core: sizes, versions, frame mapping, entry validation, pins and guest races. */
 #include "unit.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lares/errno.h>
@@ -651,8 +652,62 @@ static void test_race_then_stable(void **state)
     assert_int_equal(gnttab_unpin(&gt, 45, DOM_BACKEND, 0), GNTST_okay);
 }
 
-/* ------------------------------------------------------------ growth, reserved entries, teardown
+/*
+ * A real second thread plays the granting guest, toggling a cache bit of
+ * the entry as fast as it can while we pin and unpin it. Whatever the
+ * interleaving: no guest update is lost (cmpxchg and atomic AND only), no
+ * GTF_reading/GTF_writing is left behind, and each pin either succeeds or
+ * gives up with GNTST_general_error after its bounded retries.
  */
+static bool guest_stop;
+static unsigned long guest_toggles;
+
+static void *guest_thread(void *arg)
+{
+    struct grant_entry_v1 *e = arg;
+
+    while (!__atomic_load_n(&guest_stop, __ATOMIC_ACQUIRE)) {
+        __atomic_fetch_xor(&e->flags, GTF_PWT, __ATOMIC_SEQ_CST);
+        guest_toggles++;
+    }
+    return NULL;
+}
+
+static void test_race_real_thread(void **state)
+{
+    const int rounds = 200000;
+    int ok = 0, failed = 0;
+    pthread_t t;
+    u64 gfn;
+
+    guest_grant(46, DOM_BACKEND, 0x1000, GTF_permit_access);
+    guest_stop = false;
+    guest_toggles = 0;
+    assert_int_equal(pthread_create(&t, NULL, guest_thread, entry(46)), 0);
+    for (int i = 0; i < rounds; i++) {
+        unsigned int fl = (i & 1) ? GNTTAB_PIN_READONLY : 0;
+        s16 st = gnttab_pin(&gt, 46, DOM_BACKEND, fl, &gfn);
+
+        if (st == GNTST_okay) {
+            ok++;
+            assert_true(gfn == 0x1000);
+            assert_true(entry(46)->flags & GTF_reading);
+            assert_int_equal(gnttab_unpin(&gt, 46, DOM_BACKEND, fl), GNTST_okay);
+        } else {
+            assert_int_equal(st, GNTST_general_error);
+            failed++;
+        }
+    }
+    __atomic_store_n(&guest_stop, true, __ATOMIC_RELEASE);
+    assert_int_equal(pthread_join(t, NULL), 0);
+
+    assert_int_equal(ok + failed, rounds);
+    assert_true(ok > 0);
+    assert_int_equal(gt.nr_pinned, 0);
+    assert_int_equal(entry(46)->flags, GTF_permit_access | ((guest_toggles & 1) ? GTF_PWT : 0));
+}
+
+/* ------------------------------------------------------------ growth, reserved entries */
 static void test_entries_follow_growth(void **state)
 {
     grant_ref_t last = 64 * GNTTAB_ENTRIES_PER_FRAME - 1;
@@ -738,6 +793,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_race_retargeted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_unstable_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_then_stable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_race_real_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_entries_follow_growth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reserved_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_reports_leaked_pins, setup, teardown),
