@@ -12,6 +12,9 @@
 #ifndef PUBLIC_HVM_START_INFO_H
 #define PUBLIC_HVM_START_INFO_H
 
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#endif
 
 /* "xEn3" with bit 7 of the 'E' set. */
 #define XEN_HVM_START_MAGIC_VALUE 0x336ec578u
@@ -35,8 +38,6 @@
 #define XEN_HVM_MEMMAP_TYPE_PMEM 7u
 
 #ifndef __ASSEMBLY__
-#include <stdint.h>
-
 struct hvm_start_info {
     uint32_t magic;         /* XEN_HVM_START_MAGIC_VALUE */
     uint32_t version;       /* 1 */
