@@ -169,9 +169,6 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     if (!d->shared_info || !d->vcpu)
         goto fail;
     d->max_vcpus = nr_vcpus;
-    rc = events_domain_init(d);
-    if (rc)
-        goto fail;
 
     spin_lock_irqsave(&domain_list_lock, flags);
     rc = alloc_domid(&d->domid);
@@ -180,7 +177,9 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_unlock_irqrestore(&domain_list_lock, flags);
     if (rc)
         goto fail;
-    rc = hvm_cpuid_domain_init(d);
+    rc = events_domain_init(d); /* needs the domain id */
+    if (!rc)
+        rc = hvm_cpuid_domain_init(d);
     if (rc) {
         spin_lock_irqsave(&domain_list_lock, flags);
         list_del_init(&d->list);

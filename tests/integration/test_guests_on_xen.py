@@ -31,6 +31,7 @@ XEN_RESULT = {
     "shared_info": "SUCCESS",
     "port_e9": "SUCCESS",
     "hypercall_page": "SUCCESS",
+    "evtchn_ops": "SUCCESS",
     "bad_memory": "SUCCESS",
     "shutdown_crash": "crashed",
     "triple_fault": "triple fault",

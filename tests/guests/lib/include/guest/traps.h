@@ -68,6 +68,30 @@ u64 exec_user(u64 (*fn)(void *), void *arg, exinfo_t *fault);
 exinfo_t rdmsr_safe(u32 msr, u64 *val);
 exinfo_t wrmsr_safe(u32 msr, u64 val);
 
+/*
+ * Interrupts: a handler for vector (32..255, not USER_RETURN_VECTOR) runs
+ * with interrupts off and returns to whatever was interrupted; NULL
+ * removes it. An interrupt without a handler is unexpected (panic).
+ */
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+void set_irq_handler(unsigned int vector, irq_handler_t fn);
+
+static inline void irq_enable(void)
+{
+    __asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+    __asm__ __volatile__("cli" ::: "memory");
+}
+
+/* Enable interrupts and halt until one arrives (STI's shadow covers HLT). */
+static inline void safe_halt(void)
+{
+    __asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
 /* Load an IDT with limit 0: the next exception triple-faults. */
 void load_empty_idt(void);
 
