@@ -24,3 +24,5 @@ GUESTS += infinite_loop
 GUESTS += hypercall_page
 GUESTS += bench_exits
 GUESTS += evtchn_ops
+GUESTS += evtchn_upcall
+GUESTS += timers

@@ -32,6 +32,8 @@ XEN_RESULT = {
     "port_e9": "SUCCESS",
     "hypercall_page": "SUCCESS",
     "evtchn_ops": "SUCCESS",
+    "evtchn_upcall": "SUCCESS",
+    "timers": "SUCCESS",
     "bad_memory": "SUCCESS",
     "shutdown_crash": "crashed",
     "triple_fault": "triple fault",

@@ -8,7 +8,10 @@
  * LAPIC (no IRR/ISR, no TPR, no EOI), as Xen does. When the guest cannot
  * take it now (interrupts off, an STI shadow, another event in flight),
  * the vendor opens an interrupt window: an exit as soon as it can, after
- * which the next entry injects it. The vLAPIC's vectors come after it.
+ * which the next entry injects it. After an injection the window stays
+ * open, so a flag still set when the guest re-enables interrupts is seen
+ * (as Xen does; it costs Linux one exit per upcall, at its IRET). The
+ * vLAPIC's vectors come after it.
  */
 #include <lares/domain.h>
 #include <lares/event.h>
@@ -36,8 +39,13 @@ void hvm_intr_assist(struct vcpu *v)
         hvm_ops->set_intr_window(v, true);
         return;
     }
-    hvm_ops->set_intr_window(v, false);
     hvm_ops->inject_intr(v, (u8)vector);
+    /*
+     * Level-like: while upcall_pending stays set (the guest has not run its
+     * handler yet, and a handler may leave it set) offer it again as soon as
+     * the guest can take it: after the handler's IRET, if not earlier.
+     */
+    hvm_ops->set_intr_window(v, true);
 }
 
 bool hvm_vcpu_has_pending_irq(struct vcpu *v)
