@@ -40,8 +40,9 @@ def _log_path(request, suffix=""):
 
 
 def qemu_command(*, smp=1, mem="256M", cpu="max", append="", modules=(), kernel=None,
-                 iso=None, machine="pc", extra=(), serial="stdio", qemu_exit=True):
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", machine, "-cpu", cpu,
+                 iso=None, machine="pc", extra=(), serial="stdio", qemu_exit=True, accel="tcg"):
+    assert accel.split(",")[0] == "tcg", "TCG only: never KVM"
+    cmd = ["qemu-system-x86_64", "-accel", accel, "-M", machine, "-cpu", cpu,
            "-m", str(mem), "-smp", str(smp), "-display", "none", "-monitor", "none",
            "-no-reboot", "-nic", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", serial]

@@ -5,12 +5,20 @@
 #include <lares/bootinfo.h>
 #include <lares/console.h>
 #include <lares/param.h>
+#include <lares/selftest.h>
 #include <lares/shutdown.h>
+#include <lares/smp.h>
+#include <lares/time.h>
+#include <lares/timer.h>
 #include <lares/version.h>
+#include <asm/apic.h>
 #include <asm/config.h>
+#include <asm/cpu.h>
 #include <asm/debug.h>
 #include <asm/e820.h>
 #include <asm/percpu.h>
+#include <asm/platform.h>
+#include <asm/svm_check.h>
 
 static struct boot_info boot_info;
 
@@ -39,6 +47,7 @@ static void print_boot_info(const struct boot_info *bi)
 __noreturn void start_lares(u32 magic, u32 info_pa);
 __noreturn void start_lares(u32 magic, u32 info_pa)
 {
+    time_mark_boot(); /* system time 0 */
     console_init_early();
     percpu_init_boot(); /* GDT, TSS, IDT: faults are reported from here on */
     printk("\nLares %s - a Xen-compatible hypervisor\n", LARES_VERSION_STRING);
@@ -49,9 +58,20 @@ __noreturn void start_lares(u32 magic, u32 info_pa)
     parse_cmdline(boot_info.cmdline);
     console_apply_params();
     print_boot_info(&boot_info);
-    memory_init(&boot_info); /* final page tables, page allocator, heap */
+    svm_check_boot_cpu();      /* stops here (status 37) on a CPU without SVM/NPT */
+    memory_init(&boot_info);   /* final page tables, page allocator, heap */
+    if (!mm_selftest_run())    /* first: it counts every free page */
+        machine_finish(EXIT_FAILED);
+    platform_init(&boot_info); /* ACPI or MP table: CPUs, IO-APICs, HPET */
+    apic_init_boot();          /* local APIC (x2APIC if present); 8259 PICs masked */
+    time_init();               /* TSC and APIC-timer calibration, NOW(), RTC */
+    timers_init();             /* software timers, then this CPU's queue */
+    timer_cpu_init();
+    smp_init();                /* cross-CPU calls */
+    smp_boot_cpus();           /* start the others; stops (37) if one lacks SVM/NPT */
+    local_irq_enable();
 
-    if (!mm_selftest_run())
+    if (!timer_selftest_run() || !ipi_selftest_run())
         machine_finish(EXIT_FAILED);
     debug_fault_run();
 
