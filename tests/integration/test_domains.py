@@ -134,6 +134,22 @@ def test_spinning_guest_is_preempted_and_stopped_at_its_time_limit(request, smp,
     memory_returned(r)
 
 
+@pytest.mark.parametrize("cpu", CPUS)
+def test_fpu_registers_survive_other_guests_on_the_same_cpu(request, cpu):
+    # Three guests share one CPU, each spinning 300 ms with its own pattern in
+    # XMM/YMM0-15 (YMM and XSETBV where the CPU has AVX): 10 ms slices switch
+    # between them many times.
+    domains = [(n, "fpu_state") for n in ("f1", "f2", "f3")]
+    r = run(request, domains, smp=1, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    for name, _ in domains:
+        assert verdict(r, name) == "SUCCESS", r
+        assert r.lines(rf"\({name}\) all 16 [XY]MM registers intact"), r
+    if cpu == "max":
+        assert r.lines(r"\(f1\) YMM registers loaded"), r
+    memory_returned(r)
+
+
 def test_domains_get_ids_from_one(request):
     r = run(request, [("first", "hello"), ("second", "hello")])
     assert r.rc == EXIT_OK, r

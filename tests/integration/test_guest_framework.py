@@ -30,6 +30,7 @@ BARE_QEMU_RESULT = {
     "infinite_loop": "SKIP",
     "hypercall_page": "SKIP",
     "bench_exits": "SKIP",
+    "fpu_state": "SKIP",
 }
 
 

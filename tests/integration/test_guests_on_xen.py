@@ -38,6 +38,7 @@ XEN_RESULT = {
     "infinite_loop": None,
     # A benchmark, not a check: its numbers are only meaningful on Lares.
     "bench_exits": None,
+    "fpu_state": "SUCCESS",
 }
 
 
