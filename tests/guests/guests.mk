@@ -24,3 +24,4 @@ GUESTS += infinite_loop
 GUESTS += hypercall_page
 GUESTS += bench_exits
 GUESTS += fpu_state
+GUESTS += compat_hypercall

@@ -31,6 +31,7 @@ BARE_QEMU_RESULT = {
     "hypercall_page": "SKIP",
     "bench_exits": "SKIP",
     "fpu_state": "SKIP",
+    "compat_hypercall": "SKIP",
 }
 
 
