@@ -42,11 +42,11 @@ static u32 hypercall32(u32 nr, u32 a1, u32 a2, u32 a3)
     u64 rdx = 0xf00d000000000000ull | a3;
 
     __asm__ __volatile__("sub $8, %%rsp\n\t"
-                         "movl $1f, (%%rsp)\n\t"       /* 32-bit return frame: EIP ... */
-                         "movl $0x08, 4(%%rsp)\n\t"    /* ... and the 64-bit code segment */
+                         "movl $1f, (%%rsp)\n\t"    /* 32-bit return frame: EIP ... */
+                         "movl $0x08, 4(%%rsp)\n\t" /* ... and the 64-bit code segment */
                          "pushq %[cs]\n\t"
                          "pushq %[stub]\n\t"
-                         "lretq\n"                     /* into compatibility mode */
+                         "lretq\n" /* into compatibility mode */
                          "1:"
                          : "+a"(rax), "+b"(rbx), "+c"(rcx), "+d"(rdx)
                          : [cs] "i"(COMPAT_CS), [stub] "r"((u64)compat_vmmcall)
@@ -59,7 +59,7 @@ static void add_compat_segment(void)
     struct {
         u16 limit;
         u64 base;
-    } __packed desc = { sizeof(gdt32) - 1, (u64)gdt32 };
+    } __packed desc = {sizeof(gdt32) - 1, (u64)gdt32};
 
     memcpy(gdt32, gdt, 7 * sizeof(u64)); /* null, kernel, user, TSS (2 slots) */
     gdt32[7] = 0x00cf9b000000ffffull;    /* 0x38: 32-bit code, DPL 0, flat */
@@ -68,11 +68,11 @@ static void add_compat_segment(void)
 
 void test_main(void)
 {
-    struct xen_feature_info fi = { .submap_idx = 0 };
+    struct xen_feature_info fi = {.submap_idx = 0};
     struct {
         u16 domid, size;
         u32 space, idx, gpfn;
-    } xatp32 = { DOMID_SELF, 0, XENMAPSPACE_shared_info, 0, 0 };
+    } xatp32 = {DOMID_SELF, 0, XENMAPSPACE_shared_info, 0, 0};
     const struct shared_info *si = (const void *)shared_page;
     u32 rc, version;
 

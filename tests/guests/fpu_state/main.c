@@ -10,9 +10,9 @@
 
 const char test_title[] = "fpu_state: SSE/AVX registers survive other guests running";
 
-#define CR4_OSFXSR     (1ul << 9)
+#define CR4_OSFXSR (1ul << 9)
 #define CR4_OSXMMEXCPT (1ul << 10)
-#define CR4_OSXSAVE    (1ul << 18)
+#define CR4_OSXSAVE (1ul << 18)
 
 static inline void write_cr4(unsigned long v)
 {
@@ -34,8 +34,8 @@ static unsigned long option(const char *key, unsigned long def)
     return v ? v : def;
 }
 
-#define FOR_EACH_REG(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) \
-                        X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+#define FOR_EACH_REG(X)                                                                            \
+    X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 
 static void load_xmm(void)
 {
