@@ -176,6 +176,21 @@ def test_invalid_descriptions_are_rejected_and_the_rest_start(request):
     assert len(r.lines(r"d\d+: destroyed")) == 1, r
 
 
+def test_domains_that_cannot_be_built_are_reported_and_freed(request, tmp_path):
+    blob = tmp_path / "notelf.bin"
+    blob.write_bytes(b"this is not an ELF file\n" * 100)
+    hello = GUESTS / "hello.elf"
+    append = ("domain=junk,kernel=notelf.bin,memory=8M "
+              "domain=huge,kernel=hello.elf,memory=3G "
+              "domain=ok,kernel=hello.elf,memory=8M")
+    r = boot(request, append=append, modules=[str(blob), str(hello)])
+    assert r.rc == EXIT_OK, r
+    assert r.lines(r"domain junk: .*; not started"), r
+    assert r.lines(r"domain huge: not enough free memory for the guest's RAM; not started"), r
+    assert verdict(r, "ok") == "SUCCESS", r
+    memory_returned(r)
+
+
 def test_kernel_command_line_defaults_to_the_module_arguments(request):
     hello = GUESTS / "hello.elf"
     r = boot(request, append="domain=h,kernel=hello.elf,memory=8M",
