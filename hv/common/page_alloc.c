@@ -57,6 +57,8 @@ void *alloc_pages(unsigned int order)
 
     spin_lock_irqsave(&page_lock, flags);
     rc = buddy_alloc(&buddy, order, &pfn);
+    if (!rc)
+        buddy.frames[pfn].owner = PAGE_OWNER_XEN;
     failures = buddy.failures;
     spin_unlock_irqrestore(&page_lock, flags);
     if (rc) {
@@ -114,6 +116,36 @@ int page_block_order(const void *va)
     order = buddy_block_order(&buddy, virt_to_mfn(va));
     spin_unlock_irqrestore(&page_lock, flags);
     return order;
+}
+
+int page_set_owner(const void *va, u16 owner)
+{
+    unsigned long flags;
+    int rc = -EINVAL;
+
+    if (!in_direct_map(va))
+        return rc;
+    spin_lock_irqsave(&page_lock, flags);
+    if (buddy_block_order(&buddy, virt_to_mfn(va)) >= 0) {
+        buddy.frames[virt_to_mfn(va)].owner = owner;
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    return rc;
+}
+
+u16 page_owner(const void *va)
+{
+    unsigned long flags;
+    u16 owner = PAGE_OWNER_XEN;
+
+    if (!in_direct_map(va))
+        return owner;
+    spin_lock_irqsave(&page_lock, flags);
+    if (buddy_block_order(&buddy, virt_to_mfn(va)) >= 0)
+        owner = buddy.frames[virt_to_mfn(va)].owner;
+    spin_unlock_irqrestore(&page_lock, flags);
+    return owner;
 }
 
 u64 free_page_count(void)

@@ -106,8 +106,12 @@ static u64 rsvd_bits(const struct walker *wk, unsigned int level, u64 e)
         }
         return 0;
     case MODE_PAE:
+        /*
+         * Not PTE_A: the CPU accepted these PDPTEs at the CR3 load, and QEMU
+         * sets A in them while walking, so A must not make our walk fail.
+         */
         if (level == 3)
-            return wk->rsvd_phys | BITS(63, 52) | PTE_G | PTE_PS | PTE_D | PTE_A | PTE_US | PTE_RW;
+            return wk->rsvd_phys | BITS(63, 52) | PTE_G | PTE_PS | PTE_D | PTE_US | PTE_RW;
         r = wk->rsvd_phys | BITS(62, 52) | nx;
         if (level == 2 && (e & PTE_PS))
             r |= BITS(20, 13);

@@ -22,3 +22,6 @@ GUESTS += triple_fault
 GUESTS += bad_memory
 GUESTS += infinite_loop
 GUESTS += hypercall_page
+GUESTS += bench_exits
+GUESTS += fpu_state
+GUESTS += compat_hypercall

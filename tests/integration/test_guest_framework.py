@@ -29,6 +29,9 @@ BARE_QEMU_RESULT = {
     "bad_memory": "SKIP",
     "infinite_loop": "SKIP",
     "hypercall_page": "SKIP",
+    "bench_exits": "SKIP",
+    "fpu_state": "SKIP",
+    "compat_hypercall": "SKIP",
 }
 
 

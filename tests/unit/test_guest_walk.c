@@ -488,7 +488,6 @@ static void reserved_bits(void **state)
         {MLONG, 1, 1, 1ull << 50, "PTE above MAXPHYADDR"},
         {MPAE, 3, 1, RW, "PAE PDPTE.RW"},
         {MPAE, 3, 1, US, "PAE PDPTE.US"},
-        {MPAE, 3, 1, A, "PAE PDPTE.A"},
         {MPAE, 3, 1, PS, "PAE PDPTE.PS"},
         {MPAE, 3, 1, NX, "PAE PDPTE.NX"},
         {MPAE, 3, 1, 1ull << 52, "PAE PDPTE bit 52"},

@@ -2,6 +2,7 @@
  * start_lares(): the boot CPU's path from the loader handoff to a running
  * hypervisor. Each step is a call into the subsystem that owns it.
  */
+#include <lares/boot_domains.h>
 #include <lares/bootinfo.h>
 #include <lares/console.h>
 #include <lares/param.h>
@@ -75,5 +76,6 @@ __noreturn void start_lares(u32 magic, u32 info_pa)
         machine_finish(EXIT_FAILED);
     debug_fault_run();
 
+    boot_domains_run(&boot_info); /* returns only if there are none */
     machine_finish(EXIT_OK);
 }

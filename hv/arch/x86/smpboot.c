@@ -8,6 +8,7 @@
 #include <lares/firmware.h>
 #include <lares/lib.h>
 #include <lares/mm.h>
+#include <lares/sched.h>
 #include <lares/shutdown.h>
 #include <lares/smp.h>
 #include <lares/string.h>
@@ -36,13 +37,6 @@ static u64 boot_cr0, boot_cr4, boot_efer;
 
 void start_secondary(void);
 
-static __noreturn void idle_loop(void)
-{
-    /* Until a scheduler exists: sleep, serve interrupts (IPIs, timers), sleep again. */
-    for (;;)
-        __asm__ __volatile__("sti; hlt; cli" ::: "memory");
-}
-
 __noreturn void start_secondary(void)
 {
     struct cpu_info *ci = ap_booting;
@@ -58,7 +52,7 @@ __noreturn void start_secondary(void)
 
     printk("CPU%u online (APIC id %u)\n", ci->id, ci->apic_id);
     __atomic_store_n(&ci->online, true, __ATOMIC_RELEASE);
-    idle_loop();
+    schedule_secondary_idle(); /* sleeps until vCPUs are scheduled here */
 }
 
 /* A free page below 1 MiB for the trampoline (the page allocator never uses low memory). */

@@ -32,7 +32,7 @@ struct buddy_frame {
     u32 next, prev; /* free-list links (frame numbers), valid for FREE_HEAD */
     u8 state;       /* enum buddy_frame_state */
     u8 order;       /* block order, valid for FREE_HEAD and ALLOC_HEAD */
-    u16 reserved;
+    u16 owner;      /* for the caller (page_alloc.c: the block's domain); buddy ignores it */
 };
 
 struct buddy {

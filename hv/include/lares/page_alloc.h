@@ -18,6 +18,15 @@ void page_alloc_init(struct rangelist *free, u64 max_pfn, u64 ram_frames);
 /* Order of the allocated block starting at va, or -EINVAL if none starts there. */
 int page_block_order(const void *va);
 
+/*
+ * Who an allocated block belongs to: a domain id, or PAGE_OWNER_XEN (the
+ * default, also after a free). Set on the block's first frame. Returns 0,
+ * or -EINVAL if va does not start an allocated block.
+ */
+#define PAGE_OWNER_XEN 0xffff
+int page_set_owner(const void *va, u16 owner);
+u16 page_owner(const void *va);
+
 /* Allocations refused for lack of memory since boot. */
 u64 page_alloc_failures(void);
 

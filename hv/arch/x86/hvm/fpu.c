@@ -1,0 +1,134 @@
+/*
+ * Guest FPU and debug-register state across vCPU switches (asm/hvm/fpu.h).
+ *
+ * A vCPU's x87/SSE/AVX registers, XCR0 and DR0-DR3 belong to it while it
+ * is the CPU's current vCPU, exits included: the hypervisor never touches
+ * them. hvm_ctxt_switch_from() saves them when the vCPU leaves the CPU,
+ * hvm_ctxt_switch_to() loads them when it comes back.
+ */
+#include <lares/cpuid_policy.h>
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/mm.h>
+#include <lares/string.h>
+#include <asm/cpu.h>
+#include <asm/hvm/fpu.h>
+
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define FXSAVE_SIZE 512
+#define XSAVE_HDR_OFFSET 512
+
+static bool use_xsave;
+static unsigned area_order;
+static u64 xcr0_supported;
+
+static inline void xsetbv(u32 idx, u64 val)
+{
+    __asm__ __volatile__("xsetbv" : : "c"(idx), "a"((u32)val), "d"((u32)(val >> 32)));
+}
+
+static inline u64 xgetbv(u32 idx)
+{
+    u32 lo, hi;
+
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(idx));
+    return ((u64)hi << 32) | lo;
+}
+
+void hvm_fpu_cpu_init(void)
+{
+    struct cpuid_regs r;
+    u64 cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+    cpuid(1, &r);
+    use_xsave = r.ecx & CPUID1_ECX_XSAVE;
+    if (use_xsave) {
+        write_cr4(cr4 | X86_CR4_OSXSAVE);
+        cpuid_count(0xd, 0, &r);
+        xcr0_supported = ((u64)r.edx << 32) | r.eax;
+        xsetbv(0, XSTATE_X87 | XSTATE_SSE);
+        /* ECX: the size XSAVE needs for every feature this CPU supports. */
+        area_order = r.ecx > PAGE_SIZE ? 1 : 0;
+    } else {
+        write_cr4(cr4);
+        xcr0_supported = XSTATE_X87 | XSTATE_SSE;
+        area_order = 0;
+    }
+}
+
+bool hvm_fpu_has_xsave(void)
+{
+    return use_xsave;
+}
+
+u64 hvm_fpu_guest_xcr0_mask(void)
+{
+    return xcr0_supported & (XSTATE_X87 | XSTATE_SSE | XSTATE_YMM);
+}
+
+int hvm_fpu_set_xcr0(struct vcpu *v, u64 xcr0)
+{
+    if (!(xcr0 & XSTATE_X87) || (xcr0 & ~v->domain->cpuid->xcr0_max))
+        return -EINVAL;
+    if ((xcr0 & XSTATE_YMM) && !(xcr0 & XSTATE_SSE))
+        return -EINVAL;
+    v->hvm.xcr0 = xcr0;
+    xsetbv(0, xcr0);
+    return 0;
+}
+
+int hvm_fpu_init(struct vcpu *v)
+{
+    u8 *area = alloc_pages_zeroed(area_order);
+
+    if (!area)
+        return -ENOMEM;
+    /* The reset state: FCW 0x37f, MXCSR 0x1f80; XRSTOR loads x87 and SSE from it. */
+    *(u16 *)area = 0x37f;
+    *(u32 *)(area + 24) = 0x1f80;
+    if (use_xsave)
+        *(u64 *)(area + XSAVE_HDR_OFFSET) = XSTATE_X87 | XSTATE_SSE;
+    v->hvm.fpu_area = area;
+    v->hvm.xcr0 = XSTATE_X87 | XSTATE_SSE;
+    return 0;
+}
+
+void hvm_fpu_destroy(struct vcpu *v)
+{
+    if (v->hvm.fpu_area)
+        free_pages(v->hvm.fpu_area, area_order);
+    v->hvm.fpu_area = NULL;
+}
+
+void hvm_ctxt_switch_from(struct vcpu *v)
+{
+    u64 *dr = v->hvm.dr;
+
+    if (use_xsave) {
+        /* The guest may have changed XCR0 itself if XSETBV was not intercepted. */
+        v->hvm.xcr0 = xgetbv(0);
+        __asm__ __volatile__("xsave (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u) : "memory");
+    } else {
+        __asm__ __volatile__("fxsave (%0)" : : "r"(v->hvm.fpu_area) : "memory");
+    }
+    __asm__ __volatile__("mov %%db0, %0" : "=r"(dr[0]));
+    __asm__ __volatile__("mov %%db1, %0" : "=r"(dr[1]));
+    __asm__ __volatile__("mov %%db2, %0" : "=r"(dr[2]));
+    __asm__ __volatile__("mov %%db3, %0" : "=r"(dr[3]));
+}
+
+void hvm_ctxt_switch_to(struct vcpu *v)
+{
+    const u64 *dr = v->hvm.dr;
+
+    if (use_xsave) {
+        xsetbv(0, v->hvm.xcr0);
+        __asm__ __volatile__("xrstor (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u) : "memory");
+    } else {
+        __asm__ __volatile__("fxrstor (%0)" : : "r"(v->hvm.fpu_area) : "memory");
+    }
+    __asm__ __volatile__("mov %0, %%db0" : : "r"(dr[0]));
+    __asm__ __volatile__("mov %0, %%db1" : : "r"(dr[1]));
+    __asm__ __volatile__("mov %0, %%db2" : : "r"(dr[2]));
+    __asm__ __volatile__("mov %0, %%db3" : : "r"(dr[3]));
+}

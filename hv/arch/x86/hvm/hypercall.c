@@ -1,0 +1,55 @@
+/*
+ * The x86 hypercall entry: VMMCALL (directly or through the hypercall
+ * page). The register convention follows the guest's mode at the call,
+ * not the kind of domain, as Xen does (XTF's hvm32 tests call from 32-bit
+ * code).
+ */
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/hypercall.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/trace.h>
+
+enum hvm_disposition hvm_exit_hypercall(struct vcpu *v)
+{
+    struct guest_regs *r = &v->hvm.regs;
+    enum hvm_mode mode = hvm_ops->guest_mode(v);
+    struct hvm_paging_state ps;
+    struct hypercall_args a;
+    u64 nr;
+    long ret;
+
+    if (mode == HVM_MODE_REAL) {
+        hvm_inject_ud(v); /* as Xen: no hypercalls from real mode */
+        return HVM_INJECT;
+    }
+    if (mode == HVM_MODE_64) {
+        nr = r->rax;
+        a.arg[0] = r->rdi;
+        a.arg[1] = r->rsi;
+        a.arg[2] = r->rdx;
+        a.arg[3] = r->r10;
+        a.arg[4] = r->r8;
+        a.arg[5] = r->r9;
+        a.compat = false;
+    } else {
+        nr = (u32)r->rax;
+        a.arg[0] = (u32)r->rbx;
+        a.arg[1] = (u32)r->rcx;
+        a.arg[2] = (u32)r->rdx;
+        a.arg[3] = (u32)r->rsi;
+        a.arg[4] = (u32)r->rdi;
+        a.arg[5] = (u32)r->rbp;
+        a.compat = true;
+    }
+
+    hvm_ops->get_paging_state(v, &ps);
+    if (ps.cpl != 0)
+        ret = -EPERM; /* user space reaches hypercalls only through the kernel */
+    else
+        ret = hypercall_dispatch(v, nr, &a);
+
+    trace_hypercall(v, nr, a.arg[0], a.arg[1], ret);
+    r->rax = a.compat ? (u32)ret : (u64)ret;
+    return HVM_ADVANCE;
+}

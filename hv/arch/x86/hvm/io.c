@@ -1,0 +1,76 @@
+/*
+ * Guest port I/O. There are no emulated devices yet: port 0xE9 (Bochs/Xen
+ * debug console) writes go to the domain's console, everything else
+ * behaves like an empty ISA bus (reads all ones, writes ignored), which is
+ * how Linux recognises absent PICs, PCI and keyboard controllers.
+ */
+#include <lares/domain.h>
+#include <lares/guest_access.h>
+#include <asm/hvm/hvm.h>
+
+#define PORT_DEBUGCON 0xe9
+/* String I/O is handled in bounded pieces; the instruction restarts for the rest. */
+#define STRING_IO_MAX 4096
+
+enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val)
+{
+    if (in) {
+        *val = 0xffffffffu;
+        return HVM_ADVANCE;
+    }
+    if (port == PORT_DEBUGCON) {
+        char c = (char)*val;
+
+        guest_console_write(v->domain, &c, 1);
+    }
+    return HVM_ADVANCE;
+}
+
+static void inject_fault(struct vcpu *v, const struct guest_fault *f)
+{
+    if (f->page_fault)
+        hvm_ops->inject_exception(v, X86_EXC_PF, (int)f->pfec, f->addr);
+    else
+        hvm_inject_gp(v);
+}
+
+/* INS/OUTS (optionally REP): addr_bits is the address size, 16, 32 or 64. */
+enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
+                                        unsigned addr_bits, u64 seg_base)
+{
+    struct guest_regs *r = &v->hvm.regs;
+    u64 amask = addr_bits == 64 ? ~0ull : (1ull << addr_bits) - 1;
+    u64 count = rep ? (r->rcx & amask) : 1;
+    u64 *index = in ? &r->rdi : &r->rsi;
+    s64 step = (r->rflags & (1u << 10)) ? -(s64)size : (s64)size; /* EFLAGS.DF */
+    unsigned done = 0;
+    char buf[4];
+
+    while (count && done < STRING_IO_MAX) {
+        u64 linear = seg_base + (*index & amask);
+        struct guest_fault f;
+
+        if (in) {
+            u32 ones = 0xffffffffu;
+
+            if (guest_linear_copy(v, linear, &ones, size, true, &f)) {
+                inject_fault(v, &f);
+                return HVM_INJECT;
+            }
+        } else {
+            if (guest_linear_copy(v, linear, buf, size, false, &f)) {
+                inject_fault(v, &f);
+                return HVM_INJECT;
+            }
+            if (port == PORT_DEBUGCON)
+                guest_console_write(v->domain, buf, 1);
+        }
+        *index = (*index & ~amask) | ((*index + (u64)step) & amask);
+        count--;
+        done++;
+        if (rep)
+            r->rcx = (r->rcx & ~amask) | count;
+    }
+    /* A REP with iterations left runs again from the same instruction. */
+    return count ? HVM_RESUME : HVM_ADVANCE;
+}

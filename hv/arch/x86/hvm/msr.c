@@ -1,0 +1,83 @@
+/*
+ * Guest RDMSR/WRMSR. The vendor handles MSRs kept in its control block;
+ * the rest are handled here: the Xen hypercall-page MSR, and #GP for
+ * everything the guest's CPUID does not promise (as on hardware for an
+ * unknown MSR; Linux copes through its exception tables).
+ */
+#include <lares/console.h>
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/hypercall_page.h>
+#include <lares/mm.h>
+#include <asm/hvm/hvm.h>
+#include <asm/p2m.h>
+
+#define MSR_XEN_HYPERCALL_PAGE 0x40000000 /* CPUID 0x40000002 EBX tells the guest */
+
+static int write_hypercall_page(struct vcpu *v, u64 val)
+{
+    struct domain *d = v->domain;
+    void *page;
+
+    if (val & (PAGE_SIZE - 1))
+        return -EINVAL; /* only page index 0 exists */
+    if (p2m_lookup(d, val >> PAGE_SHIFT).type != P2M_RAM)
+        return -EINVAL;
+    page = p2m_gfn_to_virt(d, val >> PAGE_SHIFT);
+    if (!page)
+        return -EINVAL;
+    hypercall_page_fill(page, (enum hypercall_insn)hvm_ops->hypercall_insn);
+    v->hvm.hypercall_page_gfn = val >> PAGE_SHIFT;
+    return 0;
+}
+
+static int guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
+{
+    switch (msr) {
+    case MSR_XEN_HYPERCALL_PAGE:
+        *val = 0; /* write-only in Xen: reads as zero */
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
+{
+    switch (msr) {
+    case MSR_XEN_HYPERCALL_PAGE:
+        return write_hypercall_page(v, val);
+    default:
+        return -EINVAL;
+    }
+}
+
+enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write)
+{
+    struct guest_regs *r = &v->hvm.regs;
+    u32 msr = (u32)r->rcx;
+    u64 val = 0;
+    int rc;
+
+    if (write) {
+        val = ((u64)(u32)r->rdx << 32) | (u32)r->rax;
+        rc = hvm_ops->msr_write(v, msr, val);
+        if (rc == -ENOENT)
+            rc = guest_wrmsr(v, msr, val);
+    } else {
+        rc = hvm_ops->msr_read(v, msr, &val);
+        if (rc == -ENOENT)
+            rc = guest_rdmsr(v, msr, &val);
+        if (!rc) {
+            r->rax = (u32)val;
+            r->rdx = val >> 32;
+        }
+    }
+    if (rc) {
+        pr_debug("d%u v%u: %s of MSR %#x (%#llx): #GP\n", v->domain->domid, v->vcpu_id,
+                 write ? "write" : "read", msr, (unsigned long long)val);
+        hvm_inject_gp(v);
+        return HVM_INJECT;
+    }
+    return HVM_ADVANCE;
+}

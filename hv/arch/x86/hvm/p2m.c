@@ -1,0 +1,244 @@
+/*
+ * The domain's p2m on nested page tables (see asm/p2m.h).
+ *
+ * RAM is populated with 2 MiB frames where the range allows (fewer table
+ * levels for every guest TLB miss) and 4 KiB frames elsewhere. A 2 MiB RAM
+ * frame is one allocation, so it can only be freed whole: before a single
+ * 4 KiB entry inside it changes, the range is "shattered" into 512 fresh
+ * 4 KiB frames with the same contents. That happens at most once per
+ * 2 MiB (typically for the page where the guest maps shared_info).
+ */
+#include <lares/console.h>
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/lib.h>
+#include <lares/mm.h>
+#include <lares/string.h>
+#include <asm/p2m.h>
+
+static void *table_alloc(void *ctx, u64 *pa)
+{
+    void *p = alloc_page_zeroed();
+
+    if (p)
+        *pa = virt_to_phys(p);
+    return p;
+}
+
+static void table_free(void *ctx, void *va)
+{
+    free_page(va);
+}
+
+static void *table_map(void *ctx, u64 pa)
+{
+    return phys_to_virt(pa);
+}
+
+static const struct npt_ops npt_ops = {
+    .alloc_table = table_alloc,
+    .free_table = table_free,
+    .map = table_map,
+};
+
+int p2m_init(struct domain *d)
+{
+    spin_lock_init(&d->p2m.lock);
+    d->p2m.ram_pages = 0;
+    return npt_init(&d->p2m.npt, &npt_ops);
+}
+
+u64 p2m_root_pa(struct domain *d)
+{
+    return d->p2m.npt.root_pa;
+}
+
+/* Give back the frame(s) an entry held, if they were the domain's RAM. */
+static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
+{
+    unsigned order = old->order;
+    u64 first = old->mfn - (gfn & ((1ull << order) - 1));
+
+    if (old->type != P2M_RAM)
+        return;
+    domain_free_pages(d, mfn_to_virt(first), order);
+    d->p2m.ram_pages -= 1ull << order;
+}
+
+static void free_leaf(void *arg, u64 gfn, const struct npt_entry *e)
+{
+    release(arg, e, gfn);
+}
+
+void p2m_teardown(struct domain *d)
+{
+    if (!d->p2m.npt.root)
+        return;
+    npt_for_each_leaf(&d->p2m.npt, free_leaf, d);
+    npt_destroy(&d->p2m.npt);
+    if (d->p2m.ram_pages)
+        pr_err("p2m: d%u: %llu RAM frames unaccounted for at teardown\n", d->domid,
+               (unsigned long long)d->p2m.ram_pages);
+}
+
+/* Replace the 2 MiB RAM frame around gfn by 512 single frames holding the same data. */
+static int shatter(struct domain *d, u64 gfn)
+{
+    u64 base = gfn & ~511ull;
+    struct npt_entry e = npt_lookup(&d->p2m.npt, base);
+    void **frames;
+    u8 *old;
+    int rc = 0;
+
+    if (e.type != P2M_RAM || e.order != NPT_ORDER_2M)
+        return 0;
+    frames = xmalloc(512 * sizeof(*frames));
+    if (!frames)
+        return -ENOMEM;
+    for (unsigned i = 0; i < 512; i++) {
+        frames[i] = domain_alloc_pages_unlimited(d, 0);
+        if (!frames[i]) {
+            while (i--)
+                domain_free_pages(d, frames[i], 0);
+            xfree(frames);
+            return -ENOMEM;
+        }
+    }
+    old = mfn_to_virt(e.mfn);
+    for (unsigned i = 0; i < 512; i++) {
+        memcpy(frames[i], old + (u64)i * PAGE_SIZE, PAGE_SIZE);
+        rc = npt_set(&d->p2m.npt, base + i, virt_to_mfn(frames[i]), 0, P2M_RAM, NULL);
+        if (rc) {
+            /* Only the first set allocates (the split); later ones rewrite entries. */
+            BUG_ON(i != 0);
+            for (unsigned j = 0; j < 512; j++)
+                domain_free_pages(d, frames[j], 0);
+            xfree(frames);
+            return rc;
+        }
+    }
+    domain_free_pages(d, old, NPT_ORDER_2M);
+    xfree(frames);
+    return 0;
+}
+
+/* Set one entry and free whatever RAM it replaced. Caller holds the p2m lock. */
+static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order, enum p2m_type t)
+{
+    struct npt_entry old;
+    int rc;
+
+    if (order == NPT_ORDER_4K) {
+        rc = shatter(d, gfn);
+        if (rc)
+            return rc;
+    }
+    rc = npt_set(&d->p2m.npt, gfn, mfn, order, t, &old);
+    if (!rc)
+        release(d, &old, gfn);
+    return rc;
+}
+
+static int set_entry(struct domain *d, u64 gfn, u64 mfn, unsigned order, enum p2m_type t)
+{
+    int rc;
+
+    spin_lock(&d->p2m.lock);
+    rc = set_entry_locked(d, gfn, mfn, order, t);
+    spin_unlock(&d->p2m.lock);
+    if (!rc)
+        p2m_flush_guest_tlbs(d);
+    return rc;
+}
+
+/*
+ * Zero whole frames with plain 64-byte blocks of stores: under QEMU's TCG
+ * every iteration of a REP STOS costs about as much as a loop iteration,
+ * so eight stores per iteration are several times faster than REP STOSB/Q.
+ */
+static void clear_frames(void *va, unsigned order)
+{
+    u64 *p = va, *end = p + (((u64)PAGE_SIZE << order) / 8);
+
+    for (; p < end; p += 8)
+        __asm__ __volatile__("movq %1, 0(%0); movq %1, 8(%0); movq %1, 16(%0); "
+                             "movq %1, 24(%0); movq %1, 32(%0); movq %1, 40(%0); "
+                             "movq %1, 48(%0); movq %1, 56(%0)"
+                             :
+                             : "r"(p), "r"(0ull)
+                             : "memory");
+}
+
+int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
+{
+    u64 end = gfn + nr;
+    int rc = 0;
+
+    spin_lock(&d->p2m.lock);
+    while (gfn < end) {
+        unsigned order = (IS_ALIGNED(gfn, 512ull) && end - gfn >= 512) ? NPT_ORDER_2M : 0;
+        void *p = domain_alloc_pages(d, order);
+
+        if (!p && order) {
+            order = 0;
+            p = domain_alloc_pages(d, 0);
+        }
+        if (!p) {
+            rc = -ENOMEM;
+            break;
+        }
+        clear_frames(p, order);
+        rc = set_entry_locked(d, gfn, virt_to_mfn(p), order, P2M_RAM);
+        if (rc) {
+            domain_free_pages(d, p, order);
+            break;
+        }
+        d->p2m.ram_pages += 1ull << order;
+        gfn += 1ull << order;
+    }
+    spin_unlock(&d->p2m.lock);
+    return rc;
+}
+
+int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn)
+{
+    return set_entry(d, gfn, mfn, 0, P2M_XEN_PAGE);
+}
+
+int p2m_remove(struct domain *d, u64 gfn)
+{
+    return set_entry(d, gfn, 0, 0, P2M_HOLE);
+}
+
+struct npt_entry p2m_lookup(struct domain *d, u64 gfn)
+{
+    struct npt_entry e;
+
+    spin_lock(&d->p2m.lock);
+    e = npt_lookup(&d->p2m.npt, gfn);
+    spin_unlock(&d->p2m.lock);
+    return e;
+}
+
+void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
+{
+    struct npt_entry e = p2m_lookup(d, gfn);
+
+    if (e.type != P2M_RAM && e.type != P2M_XEN_PAGE)
+        return NULL;
+    return mfn_to_virt(e.mfn);
+}
+
+void p2m_flush_guest_tlbs(struct domain *d)
+{
+    /* Each vCPU flushes at its next entry; a running one is made to exit first. */
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        hvm_ops->flush_guest_tlb(v);
+        if (v != current_vcpu())
+            vcpu_kick(v);
+    }
+}

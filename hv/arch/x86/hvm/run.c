@@ -1,0 +1,48 @@
+/*
+ * The vCPU run loop: enter the guest, let the vendor's exit table decide
+ * what the exit means, carry out the disposition, repeat -- until the vCPU
+ * blocks, its domain stops, or the scheduler wants this CPU back.
+ */
+#include <lares/domain.h>
+#include <lares/sched.h>
+#include <asm/cpu.h>
+#include <asm/hvm/hvm.h>
+
+static void advance(struct vcpu *v, unsigned len)
+{
+    struct guest_regs *r = &v->hvm.regs;
+
+    r->rip += len;
+    if (hvm_ops->guest_mode(v) != HVM_MODE_64)
+        r->rip &= 0xffffffffull;
+    hvm_ops->clear_interrupt_shadow(v);
+}
+
+void hvm_run(struct vcpu *v)
+{
+    for (;;) {
+        enum hvm_disposition disp;
+        unsigned len = 0;
+
+        local_irq_disable();
+        if (!vcpu_runnable(v) || schedule_preempt_pending())
+            break;
+        hvm_ops->enter(v);
+        local_irq_enable(); /* a physical interrupt that caused the exit is taken here */
+
+        disp = hvm_ops->handle_exit(v, &len);
+        switch (disp) {
+        case HVM_ADVANCE:
+            advance(v, len);
+            break;
+        case HVM_CRASH:
+            if (!v->domain->is_shutting_down)
+                domain_crash(v->domain, "v%u: exit not handled", v->vcpu_id);
+            break;
+        case HVM_RESUME:
+        case HVM_INJECT:
+            break;
+        }
+    }
+    local_irq_enable();
+}

@@ -1,0 +1,63 @@
+/* MSRs whose guest values live in the VMCB. */
+#include <lares/errno.h>
+#include <asm/cpu.h>
+#include <asm/msr.h>
+#include "svm.h"
+
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+
+static bool valid_pat(u64 pat)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        u8 t = (u8)(pat >> (i * 8));
+
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    return true;
+}
+
+int svm_msr_read(struct vcpu *v, u32 msr, u64 *val)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+
+    switch (msr) {
+    case MSR_EFER:
+        *val = vmcb->efer & ~EFER_SVME; /* SVM is the hypervisor's, not the guest's */
+        return 0;
+    case MSR_IA32_CR_PAT:
+        *val = vmcb->g_pat;
+        return 0;
+    case MSR_IA32_TSC:
+        *val = rdtsc() + vmcb->tsc_offset;
+        return 0;
+    default:
+        return -ENOENT;
+    }
+}
+
+int svm_msr_write(struct vcpu *v, u32 msr, u64 val)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+
+    switch (msr) {
+    case MSR_EFER:
+        if (val & ~(EFER_GUEST_WRITABLE | EFER_LMA))
+            return -EINVAL;
+        /* LME may not change while paging is on; LMA is the CPU's to set. */
+        if ((vmcb->cr0 & X86_CR0_PG) && ((val ^ vmcb->efer) & EFER_LME))
+            return -EINVAL;
+        vmcb->efer = (val & EFER_GUEST_WRITABLE) | (vmcb->efer & EFER_LMA) | EFER_SVME;
+        return 0;
+    case MSR_IA32_CR_PAT:
+        if (!valid_pat(val))
+            return -EINVAL;
+        vmcb->g_pat = val;
+        return 0;
+    case MSR_IA32_TSC:
+        vmcb->tsc_offset = val - rdtsc();
+        return 0;
+    default:
+        return -ENOENT;
+    }
+}

@@ -1,0 +1,263 @@
+/*
+ * AMD SVM behind the hvm_ops seam: per-CPU enable, vCPU control blocks,
+ * guest entry, event injection and state queries.
+ */
+#include <lares/console.h>
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/hypercall_page.h>
+#include <lares/lib.h>
+#include <lares/mm.h>
+#include <lares/string.h>
+#include <lares/svm_support.h>
+#include <asm/cpu.h>
+#include <asm/msr.h>
+#include <asm/percpu.h>
+#include "svm.h"
+
+#define CPUID_SVM_FEATURES 0x8000000a
+
+/* Per CPU: the host save area (VMRUN) and the host's VMSAVE image. */
+static void *hsave_area[MAX_CPUS];
+static struct vmcb *host_vmcb[MAX_CPUS];
+
+/* Read what this CPU reports; the decision is lib/svm_support.c's. */
+static void probe_cpu(struct svm_probe *p)
+{
+    struct cpuid_regs r;
+
+    memset(p, 0, sizeof(*p));
+    cpuid(0, &r);
+    memcpy(p->vendor, &r.ebx, 4);
+    memcpy(p->vendor + 4, &r.edx, 4);
+    memcpy(p->vendor + 8, &r.ecx, 4);
+    cpuid(0x80000000, &r);
+    p->max_ext_leaf = r.eax;
+    if (p->max_ext_leaf >= 0x80000001) {
+        cpuid(0x80000001, &r);
+        p->ext1_ecx = r.ecx;
+    }
+    if (p->max_ext_leaf >= CPUID_SVM_FEATURES) {
+        cpuid(CPUID_SVM_FEATURES, &r);
+        p->svm_edx = r.edx;
+        p->nr_asids = r.ebx;
+    }
+    if (p->ext1_ecx & CPUID_80000001_ECX_SVM)
+        p->vm_cr = rdmsr(MSR_VM_CR);
+}
+
+static unsigned check_cpu(struct svm_probe *p)
+{
+    probe_cpu(p);
+    return svm_support_check(p);
+}
+
+static void explain(const char *who, unsigned problems, const struct svm_probe *p)
+{
+    char why[256];
+    size_t n = svm_support_explain(problems, p, why, sizeof(why));
+
+    while (n && why[n - 1] == '\n')
+        why[--n] = '\0';
+    printk("svm: %s cannot run guests: %s\n", who, why);
+}
+
+static int svm_cpu_up(void)
+{
+    unsigned cpu = smp_processor_id();
+    struct cpuid_regs r;
+    struct svm_probe p;
+    unsigned problems = check_cpu(&p);
+    int rc;
+
+    if (problems) {
+        explain("this CPU", problems, &p);
+        return -ENODEV;
+    }
+    rc = svm_bitmaps_init();
+    if (rc)
+        return rc;
+    if (!hsave_area[cpu]) {
+        hsave_area[cpu] = alloc_page_zeroed();
+        host_vmcb[cpu] = alloc_page_zeroed();
+        if (!hsave_area[cpu] || !host_vmcb[cpu])
+            return -ENOMEM;
+    }
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave_area[cpu]));
+    /* The host's FS/GS/TR/... as they are now; reloaded after every exit. */
+    __asm__ __volatile__("vmsave %%rax" : : "a"(virt_to_phys(host_vmcb[cpu])) : "memory");
+
+    cpuid(CPUID_SVM_FEATURES, &r);
+    svm_asid_cpu_init(r.ebx);
+    if (cpu == 0)
+        printk("svm: enabled (revision %u, %u ASIDs, features %#x)\n", r.eax & 0xff, r.ebx, r.edx);
+    return 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+    struct svm_vcpu *s = xzalloc_obj(struct svm_vcpu);
+
+    if (!s)
+        return -ENOMEM;
+    s->vmcb = alloc_page_zeroed();
+    if (!s->vmcb) {
+        xfree(s);
+        return -ENOMEM;
+    }
+    s->vmcb_pa = virt_to_phys(s->vmcb);
+    v->hvm.svm = s;
+    return svm_vmcb_init(v);
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+    struct svm_vcpu *s = to_svm(v);
+
+    if (!s)
+        return;
+    free_page(s->vmcb);
+    xfree(s);
+    v->hvm.svm = NULL;
+}
+
+static void svm_enter(struct vcpu *v)
+{
+    struct svm_vcpu *s = to_svm(v);
+    struct vmcb *vmcb = s->vmcb;
+    struct guest_regs *r = &v->hvm.regs;
+    unsigned cpu = smp_processor_id();
+
+    /* An event whose delivery the last exit interrupted is delivered again. */
+    if (!(vmcb->eventinj & SVM_EVT_V) && (s->reinject & SVM_EVT_V))
+        vmcb->eventinj = s->reinject;
+    s->reinject = 0;
+
+    svm_asid_assign(s);
+    vmcb->rax = r->rax;
+    vmcb->rsp = r->rsp;
+    vmcb->rip = r->rip;
+    vmcb->rflags = r->rflags;
+    vmcb->clean_bits = 0;
+
+    svm_vmrun(s->vmcb_pa, r, virt_to_phys(host_vmcb[cpu]));
+
+    r->rax = vmcb->rax;
+    r->rsp = vmcb->rsp;
+    r->rip = vmcb->rip;
+    r->rflags = vmcb->rflags;
+    /*
+     * Software interrupts are not re-injected: without NRIPS the CPU would
+     * need the next RIP; the INT instruction simply runs again instead.
+     */
+    if ((vmcb->exitintinfo & SVM_EVT_V) &&
+        (vmcb->exitintinfo & SVM_EVT_TYPE_MASK) != SVM_EVT_TYPE_SOFT)
+        s->reinject = vmcb->exitintinfo;
+    vmcb->eventinj = 0;
+}
+
+void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 cr2)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+    u64 ev = vector | SVM_EVT_TYPE_EXC | SVM_EVT_V;
+
+    if (error_code >= 0)
+        ev |= SVM_EVT_EV | ((u64)(u32)error_code << SVM_EVT_ERR_SHIFT);
+    if (vector == X86_EXC_PF)
+        vmcb->cr2 = cr2;
+    vmcb->eventinj = ev;
+    to_svm(v)->reinject = 0; /* the new fault supersedes an interrupted delivery */
+}
+
+static void svm_clear_interrupt_shadow(struct vcpu *v)
+{
+    to_svm(v)->vmcb->interrupt_shadow &= ~1ull;
+}
+
+enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb)
+{
+    if (!(vmcb->cr0 & X86_CR0_PE))
+        return HVM_MODE_REAL;
+    if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & 0x200)) /* CS.L */
+        return HVM_MODE_64;
+    return (vmcb->cs.attr & 0x400) ? HVM_MODE_32 : HVM_MODE_16; /* CS.D */
+}
+
+enum hvm_mode svm_guest_mode(struct vcpu *v)
+{
+    return svm_guest_mode_of(to_svm(v)->vmcb);
+}
+
+static void svm_get_paging_state(struct vcpu *v, struct hvm_paging_state *ps)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+
+    ps->cr0 = vmcb->cr0;
+    ps->cr3 = vmcb->cr3;
+    ps->cr4 = vmcb->cr4;
+    ps->efer = vmcb->efer & ~EFER_SVME;
+    ps->cpl = vmcb->cpl;
+}
+
+static void svm_get_dump_state(struct vcpu *v, struct hvm_dump_state *ds)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+
+    ds->cr0 = vmcb->cr0;
+    ds->cr2 = vmcb->cr2;
+    ds->cr3 = vmcb->cr3;
+    ds->cr4 = vmcb->cr4;
+    ds->efer = vmcb->efer & ~EFER_SVME;
+    ds->cs = vmcb->cs.sel;
+    ds->ss = vmcb->ss.sel;
+    ds->cs_base = vmcb->cs.base;
+    ds->ss_base = vmcb->ss.base;
+    ds->cpl = vmcb->cpl;
+    ds->mode = svm_guest_mode(v);
+    ds->pending_event = vmcb->exitintinfo & SVM_EVT_V ? vmcb->exitintinfo : 0;
+}
+
+static void svm_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa)
+{
+    svm_vmcb_set_pvh_state(v, entry, start_info_gpa);
+}
+
+static void svm_flush_guest_tlb(struct vcpu *v)
+{
+    to_svm(v)->flush_tlb = true;
+}
+
+static const struct hvm_ops svm_ops = {
+    .name = "SVM",
+    .cpu_up = svm_cpu_up,
+    .vcpu_init = svm_vcpu_init,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .set_pvh_state = svm_set_pvh_state,
+    .enter = svm_enter,
+    .handle_exit = svm_handle_exit,
+    .clear_interrupt_shadow = svm_clear_interrupt_shadow,
+    .inject_exception = svm_inject_exception,
+    .guest_mode = svm_guest_mode,
+    .get_paging_state = svm_get_paging_state,
+    .get_dump_state = svm_get_dump_state,
+    .msr_read = svm_msr_read,
+    .msr_write = svm_msr_write,
+    .hypercall_insn = HYPERCALL_VMMCALL,
+    .flush_guest_tlb = svm_flush_guest_tlb,
+    .exit_name = svm_exit_name,
+};
+
+/* The vendor probe: the ops if this CPU can run guests, else NULL with the reason logged. */
+const struct hvm_ops *svm_probe(void);
+const struct hvm_ops *svm_probe(void)
+{
+    struct svm_probe p;
+    unsigned problems = check_cpu(&p);
+
+    if (problems) {
+        explain("this machine", problems, &p);
+        return NULL;
+    }
+    return &svm_ops;
+}

@@ -1,0 +1,52 @@
+/* Internal interfaces of the SVM implementation (hvm/svm/ only). */
+#ifndef SVM_SVM_H
+#define SVM_SVM_H
+
+#include <lares/domain.h>
+#include <asm/hvm/hvm.h>
+#include "vmcb.h"
+
+struct svm_vcpu {
+    struct vmcb *vmcb;
+    u64 vmcb_pa;
+    /* ASID bookkeeping (asid.c): valid while generation matches the CPU's. */
+    u32 asid;
+    u64 asid_generation;
+    unsigned asid_cpu;
+    bool flush_tlb; /* the p2m changed: flush this vCPU's TLB at the next entry */
+    u64 reinject;   /* event whose delivery an exit interrupted (EXITINTINFO) */
+};
+
+static inline struct svm_vcpu *to_svm(struct vcpu *v)
+{
+    return v->hvm.svm;
+}
+
+/* entry.S */
+void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa);
+
+/* asid.c */
+void svm_asid_cpu_init(unsigned nr_asids);
+void svm_asid_assign(struct svm_vcpu *s);
+
+/* vmcb.c */
+int svm_vmcb_init(struct vcpu *v);
+void svm_vmcb_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa);
+u64 svm_iopm_pa(void);
+u64 svm_msrpm_pa(void);
+int svm_bitmaps_init(void);
+
+/* exits.c */
+enum hvm_disposition svm_handle_exit(struct vcpu *v, unsigned *insn_len);
+const char *svm_exit_name(u64 code);
+
+/* msr.c */
+int svm_msr_read(struct vcpu *v, u32 msr, u64 *val);
+int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
+
+/* svm.c */
+enum hvm_mode svm_guest_mode(struct vcpu *v);
+enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb);
+void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 cr2);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * The vendor seam. Vendor-neutral code (hv/arch/x86/hvm/, hv/common/)
+ * drives guests only through 'hvm_ops'; hvm/svm/ implements it (and a
+ * VT-x implementation would, later). Nothing outside the vendor directory
+ * knows the VMCB.
+ *
+ * An exit is handled by the vendor's exit table, which decodes the
+ * vendor-specific information, calls the vendor-neutral handlers below
+ * (hvm_cpuid(), hvm_msr_read(), hvm_hypercall(), ...) and returns an
+ * explicit disposition that the run loop (hvm/run.c) carries out.
+ */
+#ifndef ASM_HVM_HVM_H
+#define ASM_HVM_HVM_H
+
+#include <lares/types.h>
+#include <asm/hvm/regs.h>
+
+struct vcpu;
+struct domain;
+struct svm_vcpu; /* defined in hvm/svm/ only */
+
+enum hvm_disposition {
+    HVM_RESUME,  /* re-enter at the same instruction (fault fixed, interrupt taken) */
+    HVM_ADVANCE, /* the instruction was handled: skip it (length known per exit kind) */
+    HVM_INJECT,  /* an exception was queued for the guest; re-enter without skipping */
+    HVM_CRASH,   /* the guest did something it must not: crash its domain */
+};
+
+/* x86 exception vectors the hypervisor injects. */
+#define X86_EXC_DE 0
+#define X86_EXC_DB 1
+#define X86_EXC_UD 6
+#define X86_EXC_NM 7
+#define X86_EXC_DF 8
+#define X86_EXC_GP 13
+#define X86_EXC_PF 14
+#define X86_EXC_AC 17
+#define X86_EXC_NO_ERROR (-1)
+
+/* Guest execution mode, for hypercall ABI selection and decoding. */
+enum hvm_mode {
+    HVM_MODE_REAL = 0,
+    HVM_MODE_16 = 2,
+    HVM_MODE_32 = 4,
+    HVM_MODE_64 = 8,
+};
+
+/* What the guest-memory walker needs to know about the guest's paging. */
+struct hvm_paging_state {
+    u64 cr0, cr3, cr4, efer;
+    unsigned cpl;
+};
+
+/* Everything the hypervisor prints about a vCPU when its domain dies. */
+struct hvm_dump_state {
+    u64 cr0, cr2, cr3, cr4, efer;
+    u16 cs, ss;
+    u64 cs_base, ss_base;
+    unsigned cpl;
+    enum hvm_mode mode;
+    u64 pending_event; /* vendor-encoded event in flight at the exit, 0 if none */
+};
+
+/* The vendor-neutral part of a vCPU. */
+struct hvm_vcpu {
+    struct guest_regs regs;
+    u64 xcr0;               /* guest's XCR0 (loaded while the vCPU is on a CPU) */
+    void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
+    u64 dr[4];              /* debug address registers (not switched by hardware) */
+    u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
+    struct svm_vcpu *svm;   /* vendor part */
+};
+
+struct hvm_ops {
+    const char *name;
+
+    /* Enable virtualisation on this CPU (called on every CPU). */
+    int (*cpu_up)(void);
+
+    int (*vcpu_init)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+
+    /* The PVH entry state: 32-bit flat protected mode, paging off, EBX = start_info. */
+    void (*set_pvh_state)(struct vcpu *v, u32 entry, u32 start_info_gpa);
+
+    /*
+     * Enter the guest and return at the next exit, with interrupts still
+     * disabled. Then handle that exit and return the disposition and the
+     * length of the instruction it concerns.
+     */
+    void (*enter)(struct vcpu *v);
+    enum hvm_disposition (*handle_exit)(struct vcpu *v, unsigned *insn_len);
+
+    /* Skipping an instruction also ends an STI/MOV SS interrupt shadow. */
+    void (*clear_interrupt_shadow)(struct vcpu *v);
+    void (*inject_exception)(struct vcpu *v, unsigned vector, int error_code, u64 cr2);
+
+    enum hvm_mode (*guest_mode)(struct vcpu *v);
+    void (*get_paging_state)(struct vcpu *v, struct hvm_paging_state *ps);
+    void (*get_dump_state)(struct vcpu *v, struct hvm_dump_state *ds);
+
+    /*
+     * MSRs whose state lives in the vendor's control block (EFER, PAT,
+     * TSC, ...): 0 if handled, -ENOENT if not one of them, -EINVAL to
+     * make the guest take #GP.
+     */
+    int (*msr_read)(struct vcpu *v, u32 msr, u64 *val);
+    int (*msr_write)(struct vcpu *v, u32 msr, u64 val);
+
+    /* The instruction the hypercall page stubs use (VMMCALL or VMCALL). */
+    int hypercall_insn;
+
+    /* The domain's nested page tables changed: flush before the next entry. */
+    void (*flush_guest_tlb)(struct vcpu *v);
+
+    /* Name of a vendor exit code, for logs. */
+    const char *(*exit_name)(u64 code);
+};
+
+extern const struct hvm_ops *hvm_ops;
+
+/* Probe the vendor at boot (NULL if none usable) and enable it on this CPU. */
+int hvm_init(void);
+int hvm_cpu_up(void);
+
+/* ---- vendor-neutral exit handlers, called from the vendor exit table ---- */
+void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4]);
+int hvm_cpuid_domain_init(struct domain *d);
+void hvm_cpuid_domain_destroy(struct domain *d);
+enum hvm_disposition hvm_exit_cpuid(struct vcpu *v);
+enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
+enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
+enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
+                                        unsigned addr_size, u64 seg_base);
+enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
+enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
+enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
+enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetch);
+enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v);
+
+void hvm_inject_gp(struct vcpu *v);
+void hvm_inject_ud(struct vcpu *v);
+
+/* The vCPU run loop: run v here until it blocks, its domain stops, or the CPU is wanted. */
+void hvm_run(struct vcpu *v);
+
+/* Per-vCPU FPU/SSE/AVX and debug-register state, switched when vCPUs change CPU. */
+int hvm_fpu_init(struct vcpu *v);
+void hvm_fpu_destroy(struct vcpu *v);
+void hvm_ctxt_switch_from(struct vcpu *v);
+void hvm_ctxt_switch_to(struct vcpu *v);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * A domain's physical-to-machine map (guest-physical frame -> host frame),
+ * kept as nested page tables (lares/npt.h) under the domain's p2m lock.
+ *
+ * RAM frames behind P2M_RAM entries are allocated for the domain with
+ * domain_alloc_pages() and counted against it; removing or replacing such
+ * an entry frees the frame, and p2m_teardown() frees all of them.
+ */
+#ifndef ASM_P2M_H
+#define ASM_P2M_H
+
+#include <lares/npt.h>
+#include <lares/types.h>
+
+struct domain;
+
+int p2m_init(struct domain *d);
+void p2m_teardown(struct domain *d);
+
+/* Back [gfn, gfn + nr) with fresh zeroed RAM (2 MiB frames where aligned). */
+int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr);
+
+/* Map a hypervisor page at gfn (whatever RAM was there is freed). */
+int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn);
+
+/* Unmap gfn (freeing RAM behind it). */
+int p2m_remove(struct domain *d, u64 gfn);
+
+struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
+
+/*
+ * The hypervisor's pointer to the page behind gfn if the guest may access
+ * it as memory (RAM or a shared hypervisor page), else NULL.
+ */
+void *p2m_gfn_to_virt(struct domain *d, u64 gfn);
+
+u64 p2m_root_pa(struct domain *d);
+
+/* The nested tables changed: every vCPU of d flushes its TLB before its next entry. */
+void p2m_flush_guest_tlbs(struct domain *d);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * Boot-time domains: "domain=" options on the hypervisor command line
+ * (syntax: lares/domain_desc.h, docs/boot-domains.md) are built from boot
+ * modules and started once the hypervisor is up. A description that does
+ * not parse or refers to a missing module is reported and skipped; the
+ * others still start. When the last boot-time domain has been destroyed,
+ * the hypervisor reports the free memory against its value before the
+ * first domain was built, and finishes (qemu_exit leaves QEMU).
+ */
+#include <lares/boot_domains.h>
+#include <lares/bootinfo.h>
+#include <lares/cmdline.h>
+#include <lares/console.h>
+#include <lares/domain.h>
+#include <lares/domain_build.h>
+#include <lares/domain_desc.h>
+#include <lares/mm.h>
+#include <lares/param.h>
+#include <lares/sched.h>
+#include <lares/shutdown.h>
+#include <lares/string.h>
+#include <lares/time.h>
+#include <lares/timer.h>
+#include <asm/hvm/hvm.h>
+#include <asm/percpu.h>
+#include <public/sched.h>
+
+#define MAX_BOOT_DOMAINS 16
+
+static char *raw_desc[MAX_BOOT_DOMAINS];
+static char raw_store[MAX_BOOT_DOMAINS][CMDLINE_VALUE_MAX];
+static unsigned nr_raw;
+static unsigned too_many;
+
+static unsigned live; /* boot-time domains built and not yet destroyed */
+
+/* timeout=: the hypervisor stops a domain still running after that long. */
+static struct timer time_limit[MAX_BOOT_DOMAINS];
+static unsigned time_limit_s[MAX_BOOT_DOMAINS];
+static u16 time_limit_domid[MAX_BOOT_DOMAINS];
+static u64 free_before; /* free frames before the first domain was built */
+static DEFINE_SPINLOCK(live_lock);
+
+static int parse_domain_opt(const char *value)
+{
+    if (nr_raw == MAX_BOOT_DOMAINS) {
+        too_many++;
+        return 0;
+    }
+    strlcpy(raw_store[nr_raw], value, sizeof(raw_store[nr_raw]));
+    raw_desc[nr_raw] = raw_store[nr_raw];
+    nr_raw++;
+    return 0;
+}
+custom_param("domain", parse_domain_opt);
+
+unsigned boot_domains_requested(void)
+{
+    return nr_raw;
+}
+
+static void all_ended(void)
+{
+    u64 free_after = free_page_count();
+
+    printk("boot domains: all ended; free memory %llu pages, %llu before they were built\n",
+           (unsigned long long)free_after, (unsigned long long)free_before);
+    if (free_after != free_before) {
+        /* Something of a destroyed domain was not given back: a hypervisor bug. */
+        pr_err("boot domains: %lld pages were not returned\n",
+               (long long)(free_before - free_after));
+        machine_finish(EXIT_FAILED);
+    }
+    machine_finish(EXIT_OK);
+}
+
+/* Timer callback (interrupt context): the domain is shut down by id, so it may be gone already. */
+static void time_limit_reached(void *data)
+{
+    unsigned slot = (unsigned)(uintptr_t)data;
+
+    printk("d%u: still running after its time limit of %u s: stopping it\n", time_limit_domid[slot],
+           time_limit_s[slot]);
+    domain_shutdown_id(time_limit_domid[slot], SHUTDOWN_watchdog);
+}
+
+static void domain_ended(u16 domid, unsigned code, bool crashed)
+{
+    unsigned long flags;
+    bool last;
+
+    for (unsigned i = 0; i < MAX_BOOT_DOMAINS; i++)
+        if (time_limit_s[i] && time_limit_domid[i] == domid)
+            stop_timer(&time_limit[i]); /* no wait: this may be its own callback */
+
+    printk("d%u: ended (%s%s)\n", domid, shutdown_reason_name(code), crashed ? ", crashed" : "");
+    spin_lock_irqsave(&live_lock, flags);
+    last = --live == 0;
+    spin_unlock_irqrestore(&live_lock, flags);
+    if (last)
+        all_ended();
+}
+
+static struct domain *build_one(unsigned idx, const struct boot_info *bi)
+{
+    static struct domain_desc desc; /* large; boot CPU only */
+    struct domain_build_args a = {0};
+    const struct boot_module *k;
+    struct domain *d;
+    const char *why;
+    char err[160];
+
+    if (domain_desc_parse(raw_desc[idx], &desc, err, sizeof(err)) ||
+        domain_desc_resolve(&desc, bi->modules, bi->nr_modules, err, sizeof(err))) {
+        pr_err("domain=%s: %s; not started\n", raw_desc[idx], err);
+        return NULL;
+    }
+    k = &bi->modules[desc.kernel_module];
+    a.name = desc.name;
+    a.kernel = phys_to_virt(k->start);
+    a.kernel_size = k->end - k->start;
+    if (desc.initrd_module >= 0) {
+        const struct boot_module *m = &bi->modules[desc.initrd_module];
+
+        a.initrd = phys_to_virt(m->start);
+        a.initrd_size = m->end - m->start;
+    }
+    a.cmdline = domain_desc_cmdline(&desc, bi->modules);
+    a.memory = desc.memory;
+    a.nr_vcpus = desc.vcpus;
+    d = domain_build_pvh(&a, &why);
+    if (!d) {
+        pr_err("domain %s: %s; not started\n", desc.name, why);
+        return NULL;
+    }
+    time_limit_s[idx] = desc.timeout;
+    time_limit_domid[idx] = d->domid;
+    d->on_reboot = desc.on_reboot;
+    d->on_crash = desc.on_crash;
+    d->weight = desc.weight;
+    d->cap = desc.cap;
+    return d;
+}
+
+static bool name_taken(struct domain **built, unsigned n, const char *value)
+{
+    size_t len = 0;
+
+    while (value[len] && value[len] != ',')
+        len++;
+    for (unsigned i = 0; i < n; i++)
+        if (built[i] && strlen(built[i]->name) == len && !strncmp(built[i]->name, value, len))
+            return true;
+    return false;
+}
+
+void boot_domains_start(const struct boot_info *bi)
+{
+    static struct domain *built[MAX_BOOT_DOMAINS];
+    unsigned n = 0;
+
+    if (!nr_raw)
+        return;
+    if (too_many)
+        pr_err("boot domains: only %d domain= options are supported; %u ignored\n",
+               MAX_BOOT_DOMAINS, too_many);
+    free_before = free_page_count();
+    for (unsigned i = 0; i < nr_raw; i++) {
+        if (name_taken(built, i, raw_desc[i])) {
+            pr_err("domain=%s: a domain with that name exists already; not started\n", raw_desc[i]);
+            continue;
+        }
+        built[i] = build_one(i, bi);
+        if (built[i]) {
+            built[i]->on_destroyed = domain_ended;
+            n++;
+        }
+    }
+    live = n;
+    if (!n) {
+        pr_err("boot domains: none could be started\n");
+        all_ended();
+    }
+    /* Start them together, once all are built. */
+    for (unsigned i = 0; i < nr_raw; i++) {
+        if (!built[i])
+            continue;
+        if (time_limit_s[i]) {
+            init_timer(&time_limit[i], time_limit_reached, (void *)(uintptr_t)i,
+                       smp_processor_id());
+            set_timer(&time_limit[i], NOW() + SECONDS(time_limit_s[i]));
+        }
+        domain_unpause(built[i]);
+    }
+}
+
+void boot_domains_run(const struct boot_info *bi)
+{
+    if (!nr_raw)
+        return;
+    if (hvm_init()) {
+        pr_err("boot domains: this machine cannot run guests (no usable SVM with NPT)\n");
+        machine_finish(EXIT_UNSUPPORTED);
+    }
+    schedule_init();
+    for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
+    if (schedule_start_secondaries())
+        panic("boot domains: a secondary CPU cannot run guests\n");
+    boot_domains_start(bi);
+    schedule_run_cpu();
+}

@@ -1,0 +1,177 @@
+/*
+ * Domains and vCPUs.
+ *
+ * Lifecycle of a domain:
+ *
+ *   domain_create()   structures, p2m root, shared_info, vCPUs (all paused)
+ *   (build)           RAM populated, kernel loaded, vCPU 0 given its entry state
+ *   domain_unpause()  vCPUs become runnable and are handed to the scheduler
+ *   domain_pause()    nested; vCPUs stop at their next exit
+ *   domain_shutdown() the guest asked to stop (Xen's SHUTDOWN_* reason), or
+ *   domain_crash()    it misbehaved; either way its vCPUs stop for good
+ *   domain_destroy()  once no vCPU is on a CPU: every page and structure is
+ *                     freed and the on_destroyed hook runs
+ *
+ * Locking: d->lock protects the shutdown state and the pause count;
+ * the p2m has its own lock. domain_list_lock protects the list of domains
+ * (order: domain_list_lock, then d->lock, then a scheduler lock).
+ */
+#ifndef LARES_DOMAIN_H
+#define LARES_DOMAIN_H
+
+#include <lares/compiler.h>
+#include <lares/domain_desc.h>
+#include <lares/list.h>
+#include <lares/npt.h>
+#include <lares/spinlock.h>
+#include <lares/types.h>
+#include <asm/hvm/hvm.h>
+#include <public/hvm/params.h>
+
+#define DOMID_FIRST_BOOT 1    /* 0 is reserved for the control domain */
+#define DOMID_MAX_BOOT 0x7fef /* ids above are Xen's special DOMID_* values */
+
+/* Reasons a vCPU may not run (vcpu.pause_flags). */
+#define VPF_BLOCKED (1u << 0) /* HLT or SCHEDOP_block: waiting for an event */
+#define VPF_DOWN (1u << 1)    /* not started, or stopped (HLT with interrupts off) */
+
+struct vcpu_trace;
+struct cpuid_policy;
+struct sched_unit;
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+
+    /* Scheduling (lares/sched.h). */
+    unsigned int processor; /* physical CPU whose run queue holds it */
+    u32 pause_flags;        /* VPF_*: atomic bit operations */
+    int pause_count;        /* vcpu_pause() nesting */
+    bool is_running;        /* on a physical CPU right now */
+    void *sched_priv;       /* the scheduling policy's per-vCPU data */
+    u64 exits, hypercalls;  /* counters for reports */
+
+    struct hvm_vcpu hvm;      /* registers, FPU, vendor part */
+    struct vcpu_trace *trace; /* recent exits and hypercalls, dumped on a crash */
+};
+
+/* Guest output, collected per domain and printed line by line with the domain's name. */
+#define GUEST_CONSOLE_LINE 256
+struct guest_console {
+    spinlock_t lock;
+    unsigned len;
+    char line[GUEST_CONSOLE_LINE];
+    /* The last lines, replayed when the domain crashes. */
+    char history[2048];
+    unsigned history_prod;
+};
+
+struct p2m_domain {
+    spinlock_t lock;
+    struct npt npt;
+    u64 ram_pages; /* frames behind P2M_RAM entries (owned by the domain) */
+};
+
+struct domain {
+    u16 domid;
+    char name[DOMAIN_NAME_MAX];
+    struct list_head list;
+
+    spinlock_t lock;
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;
+    int pause_count;
+    bool is_shutting_down;       /* shutdown or crash requested: vCPUs must not run again */
+    unsigned shutdown_code;      /* SHUTDOWN_* reason (valid once is_shutting_down) */
+    unsigned shutdown_code_hint; /* set by SCHEDOP_shutdown_code, used on a later shutdown */
+    bool crashed;
+    bool destroyed;     /* destroy has started (set once) */
+    bool is_privileged; /* control domain (none yet) */
+
+    /* Memory. */
+    struct p2m_domain p2m;
+    u64 max_pages;       /* RAM limit in frames */
+    u64 tot_pages;       /* frames the domain owns now (domain_alloc_pages) */
+    void *shared_info;   /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
+    u64 shared_info_gfn; /* ~0 while not mapped */
+
+    /* Guest-visible platform. */
+    struct cpuid_policy *cpuid;
+    u64 hvm_params[HVM_NR_PARAMS];
+    unsigned nr_e820; /* the memory map the domain was built with */
+    struct domain_e820 {
+        u64 addr, size;
+        u32 type;
+    } e820[8];
+    u64 ram_end; /* guest-physical end of low RAM */
+
+    struct guest_console console;
+    enum domain_action on_reboot, on_crash;
+    unsigned weight, cap;
+
+    /* Called (on a CPU with no vCPU of this domain) after destroy freed everything. */
+    void (*on_destroyed)(u16 domid, unsigned shutdown_code, bool crashed);
+};
+
+#define SHARED_INFO_GFN_NONE (~0ull)
+#define SHUTDOWN_CODE_NONE (~0u)
+
+/* Create a paused domain with nr_vcpus vCPUs (all VPF_DOWN). NULL on failure (logged). */
+struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages);
+
+/* Free a domain that never ran (a build failed). */
+void domain_destroy_unstarted(struct domain *d);
+
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+
+/* Xen's SCHEDOP_shutdown: stop every vCPU and record the reason (SHUTDOWN_*). */
+void domain_shutdown(struct domain *d, unsigned reason);
+
+/* The same from outside the domain (a timer, the console), by id: safe if it is gone. */
+void domain_shutdown_id(u16 domid, unsigned reason);
+
+/* The guest misbehaved: report why, dump its vCPUs and stop it. */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * Destroy the domain if it is shutting down and none of its vCPUs is on a
+ * CPU. Called (by id: the domain may be gone already) whenever a vCPU of a
+ * stopping domain leaves its CPU, and by domain_shutdown() itself.
+ */
+void domain_maybe_destroy_id(u16 domid);
+
+/* Look a domain up by id (no reference counting yet: domains die only via their own CPUs). */
+struct domain *domain_by_id(u16 domid);
+
+/* vCPU state helpers. */
+bool vcpu_runnable(const struct vcpu *v);
+void vcpu_set_flag(struct vcpu *v, u32 flag);
+void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became runnable */
+void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
+void vcpu_dump(struct vcpu *v);
+void vcpu_kick(struct vcpu *v); /* make it leave its CPU soon */
+
+/* Guest output (console_io, port 0xE9): printed line by line as "(name) text". */
+void guest_console_write(struct domain *d, const char *buf, size_t len);
+void guest_console_flush(struct domain *d);
+/* Print the domain's last output lines (for crash reports). */
+void guest_console_replay(struct domain *d);
+
+/* The vCPU running on this CPU (NULL in the idle loop). */
+struct vcpu *current_vcpu(void);
+
+/* Domain memory: frames counted against d. NULL at the limit or when memory is out. */
+void *domain_alloc_pages(struct domain *d, unsigned order);
+void domain_free_pages(struct domain *d, void *va, unsigned order);
+/* The same without the limit, for replacing frames the domain already has. */
+void *domain_alloc_pages_unlimited(struct domain *d, unsigned order);
+u64 domain_page_count(const struct domain *d);
+
+/* Write fresh pvclock time into every vcpu_info and the wall clock. */
+void shared_info_update_time(struct domain *d);
+
+/* Reason names for logs: "poweroff", "reboot", ... */
+const char *shutdown_reason_name(unsigned reason);
+
+#endif
