@@ -137,8 +137,13 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
     time_limit_domid[idx] = d->domid;
     d->on_reboot = desc.on_reboot;
     d->on_crash = desc.on_crash;
-    d->weight = desc.weight;
-    d->cap = desc.cap;
+    if (desc.weight != DOMAIN_WEIGHT_DEFAULT || desc.cap) {
+        int rc = schedule_domain_set_params(d, desc.weight, desc.cap);
+
+        if (rc)
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n", desc.name,
+                    schedule_policy_name());
+    }
     return d;
 }
 

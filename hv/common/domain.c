@@ -151,6 +151,7 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_unlock_irqrestore(&domain_list_lock, flags);
     if (rc)
         goto fail;
+    schedule_domain_init(d);
     rc = hvm_cpuid_domain_init(d);
     if (rc) {
         spin_lock_irqsave(&domain_list_lock, flags);
@@ -202,7 +203,10 @@ bool vcpu_runnable(const struct vcpu *v)
 
 void vcpu_set_flag(struct vcpu *v, u32 flag)
 {
-    __atomic_fetch_or(&v->pause_flags, flag, __ATOMIC_SEQ_CST);
+    u32 old = __atomic_fetch_or(&v->pause_flags, flag, __ATOMIC_SEQ_CST);
+
+    if (!(old & flag))
+        schedule_vcpu_update(v);
 }
 
 void vcpu_clear_flag(struct vcpu *v, u32 flag)
@@ -210,33 +214,43 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag)
     u32 old = __atomic_fetch_and(&v->pause_flags, ~flag, __ATOMIC_SEQ_CST);
 
     if (old & flag)
-        schedule_wake(v);
+        schedule_vcpu_update(v);
 }
 
 void vcpu_block(struct vcpu *v)
 {
-    /* Nothing can wake a vCPU yet (event channels come with issue 4): it sleeps until destroyed. */
     vcpu_set_flag(v, VPF_BLOCKED);
+    /*
+     * An interrupt raised before the flag was set did not see it to clear
+     * it: look again (both sides are sequentially consistent).
+     */
+    if (hvm_vcpu_has_pending_intr(v))
+        vcpu_clear_flag(v, VPF_BLOCKED);
+}
+
+void vcpu_unblock(struct vcpu *v)
+{
+    if (READ_ONCE(v->pause_flags) & VPF_BLOCKED)
+        vcpu_clear_flag(v, VPF_BLOCKED);
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-    if (READ_ONCE(v->is_running))
-        schedule_kick(v);
+    schedule_kick(v);
 }
 
 void domain_pause(struct domain *d)
 {
     __atomic_fetch_add(&d->pause_count, 1, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < d->max_vcpus; i++)
-        vcpu_kick(d->vcpu[i]);
+        schedule_vcpu_update(d->vcpu[i]);
 }
 
 void domain_unpause(struct domain *d)
 {
     if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
         for (unsigned i = 0; i < d->max_vcpus; i++)
-            schedule_wake(d->vcpu[i]);
+            schedule_vcpu_update(d->vcpu[i]);
 }
 
 /* Record the shutdown and make the vCPUs leave their CPUs. False if it was stopping already. */
@@ -258,7 +272,7 @@ static bool mark_stopping(struct domain *d, unsigned reason, bool crashed)
     guest_console_flush(d);
     printk("d%u (%s): shut down: %s\n", d->domid, d->name, shutdown_reason_name(reason));
     for (unsigned i = 0; i < d->max_vcpus; i++)
-        vcpu_kick(d->vcpu[i]);
+        schedule_vcpu_update(d->vcpu[i]); /* it leaves its CPU, never to run again */
     return true;
 }
 
@@ -358,7 +372,10 @@ found:
         unsigned code = d->shutdown_code;
         bool crashed = d->crashed;
         void (*hook)(u16, unsigned, bool) = d->on_destroyed;
+        u64 ns = schedule_domain_cpu_time(d);
 
+        printk("d%u (%s): CPU time %llu.%03llu s\n", id, d->name,
+               (unsigned long long)(ns / 1000000000), (unsigned long long)(ns / 1000000 % 1000));
         domain_free(d);
         printk("d%u: destroyed\n", id);
         if (hook)

@@ -204,6 +204,7 @@ static unsigned int usable_cpus(const struct sched *s)
 {
     const struct sched_link *dl, *vl;
     u64 mask = 0, all = s->nr_cpus < 64 ? (1ull << s->nr_cpus) - 1 : ~0ull;
+    unsigned int n = 0;
 
     for (dl = s->active_doms.next; dl != &s->active_doms && mask != all; dl = dl->next) {
         const struct sched_dom *d = sched_link_entry(dl, struct sched_dom, active_elem);
@@ -211,7 +212,9 @@ static unsigned int usable_cpus(const struct sched *s)
         for (vl = d->active_list.next; vl != &d->active_list; vl = vl->next)
             mask |= sched_link_entry(vl, struct sched_vcpu, active_elem)->affinity;
     }
-    return (unsigned int)__builtin_popcountll(mask & all);
+    for (mask &= all; mask; mask &= mask - 1) /* no libgcc for __builtin_popcountll */
+        n++;
+    return n;
 }
 
 static void credit_account(struct sched *s, s_time_t now)

@@ -141,6 +141,9 @@ enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v);
 void hvm_inject_gp(struct vcpu *v);
 void hvm_inject_ud(struct vcpu *v);
 
+/* Something would wake v from HLT: an interrupt it can take is pending. */
+bool hvm_vcpu_has_pending_intr(struct vcpu *v);
+
 /* The vCPU run loop: run v here until it blocks, its domain stops, or the CPU is wanted. */
 void hvm_run(struct vcpu *v);
 
