@@ -78,6 +78,7 @@ static void vcpu_free(struct vcpu *v)
 {
     if (!v)
         return;
+    hvm_vlapic_destroy(v);
     if (v->hvm.svm)
         hvm_ops->vcpu_destroy(v);
     hvm_fpu_destroy(v);
@@ -95,7 +96,8 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->pause_flags = VPF_DOWN;
     v->trace = xzalloc_obj(struct vcpu_trace);
-    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v)) {
+    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v) ||
+        hvm_vlapic_init(v)) {
         vcpu_free(v);
         return NULL;
     }

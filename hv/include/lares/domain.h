@@ -49,6 +49,7 @@ struct vcpu {
     u32 pause_flags;           /* VPF_*: atomic bit operations */
     int pause_count;           /* vcpu_pause() nesting */
     bool is_running;           /* on a physical CPU right now (scheduler lock) */
+    bool is_initialised;       /* has a register state to run (d->lock) */
     struct sched_vcpu sched;   /* the scheduler core's state (scheduler lock) */
     u64 exits, hypercalls;     /* counters for reports */
 

@@ -41,5 +41,6 @@ long do_console_io(struct vcpu *v, const struct hypercall_args *a);
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
+long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
 
 #endif
