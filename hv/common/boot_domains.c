@@ -133,6 +133,11 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         pr_err("domain %s: %s; not started\n", desc.name, why);
         return NULL;
     }
+    if (desc.cpus && schedule_domain_pin(d, desc.cpus)) {
+        pr_err("domain %s: cpus=: none of those CPUs is online; not started\n", desc.name);
+        domain_destroy_unstarted(d);
+        return NULL;
+    }
     time_limit_s[idx] = desc.timeout;
     time_limit_domid[idx] = d->domid;
     d->on_reboot = desc.on_reboot;

@@ -23,3 +23,4 @@ GUESTS += bad_memory
 GUESTS += infinite_loop
 GUESTS += hypercall_page
 GUESTS += bench_exits
+GUESTS += smp

@@ -34,8 +34,10 @@ void hvm_vcpu_init_signal(struct vcpu *v)
     v->is_initialised = false;
     v->hvm.start_pending = false;
     spin_unlock_irqrestore(&d->lock, flags);
-    if (was)
+    if (was) {
         vcpu_set_flag(v, VPF_DOWN); /* it stops at its next exit */
+        vcpu_clear_flag(v, VPF_BLOCKED); /* a halt before the INIT is over */
+    }
 }
 
 void hvm_vcpu_sipi(struct vcpu *v, u8 vector)
