@@ -24,3 +24,6 @@ GUESTS += infinite_loop
 GUESTS += hypercall_page
 GUESTS += bench_exits
 GUESTS += smp
+GUESTS += vcpu_op
+GUESTS += lapic_timer
+GUESTS += cpu_share

@@ -29,6 +29,10 @@ BARE_QEMU_RESULT = {
     "bad_memory": "SKIP",
     "infinite_loop": "SKIP",
     "hypercall_page": "SKIP",
+    "smp": "SKIP",
+    "vcpu_op": "SKIP",
+    "lapic_timer": "SKIP",
+    "cpu_share": "SKIP",
 }
 
 

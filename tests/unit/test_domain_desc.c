@@ -16,9 +16,10 @@ static int parse(const char *v)
 
 static void full_description(void **state)
 {
-    assert_int_equal(parse("web,kernel=vmlinux,initrd=1,memory=256M,vcpus=2,"
-                           "cmdline=\"console=hvc0 a=b,c\",timeout=30,weight=512,cap=50,on_crash=destroy"),
-                     0);
+    assert_int_equal(
+        parse("web,kernel=vmlinux,initrd=1,memory=256M,vcpus=2,"
+              "cmdline=\"console=hvc0 a=b,c\",timeout=30,weight=512,cap=50,on_crash=destroy"),
+        0);
     assert_string_equal(d.name, "web");
     assert_string_equal(d.kernel, "vmlinux");
     assert_string_equal(d.initrd, "1");
@@ -51,8 +52,8 @@ static void scheduling_options(void **state)
     assert_int_equal(parse("a,kernel=0,cap=1601"), -EINVAL);
     assert_non_null(strstr(err, "cap=1601"));
     assert_int_equal(parse("a,kernel=0,cap=-1"), -EINVAL);
-    static const char *const bad_cpus[] = {"", "x", "64", "1-", "-1", "3-1", "0,,1", "0,", "0-64",
-                                           "1 2", "99999999999999999999"};
+    static const char *const bad_cpus[] = {
+        "", "x", "64", "1-", "-1", "3-1", "0,,1", "0,", "0-64", "1 2", "99999999999999999999"};
     for (unsigned i = 0; i < sizeof(bad_cpus) / sizeof(bad_cpus[0]); i++) {
         char opt[64];
 

@@ -52,6 +52,15 @@ ap_gdt_end:
 
         .text
         .code32
+/*
+ * Entry for a vCPU started in 32-bit flat protected mode by
+ * VCPUOP_initialise (no GDT of ours loaded yet, paging off).
+ */
+        .globl ap_entry32_flat
+ap_entry32_flat:
+        lgdt    ap_gdt_desc
+        ljmp    $AP_CS32, $ap_entry32
+
 ap_entry32:
         mov     $AP_DS32, %eax
         mov     %eax, %ds
@@ -72,6 +81,8 @@ ap_entry32:
         ljmp    $AP_CS64, $ap_entry64
 
         .code64
+/* Also the entry for a vCPU started in long mode by VCPUOP_initialise (flat, selectors 0). */
+        .globl ap_entry64
 ap_entry64:
         mov     ap_stack_top(%rip), %rsp
         lgdt    gdt_desc(%rip)

@@ -48,23 +48,33 @@ void smp_send_init(unsigned int cpu)
     lapic_icr(2 * cpu, APIC_DM_INIT | APIC_LEVEL_ASSERT);
 }
 
-bool smp_start_ap(unsigned int cpu, ap_fn_t fn)
+void smp_prepare_ap(unsigned int cpu, ap_fn_t fn)
 {
-    u32 sipi = APIC_DM_STARTUP | (SMP_TRAMPOLINE_PA >> 12);
-    u64 start, limit = 5000 * tsc_per_ms();
-
-    if (cpu == 0 || cpu >= SMP_MAX_CPUS)
-        return false;
-    memcpy((void *)SMP_TRAMPOLINE_PA, ap_trampoline, ap_trampoline_end - ap_trampoline);
-    ap_stack_top = (u64)ap_stacks[cpu] + SMP_AP_STACK_SIZE;
+    ap_stack_top = (u64)ap_stacks[cpu % SMP_MAX_CPUS] + SMP_AP_STACK_SIZE;
     __atomic_store_n(&ap_alive, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&ap_fn, fn, __ATOMIC_RELEASE);
+}
 
-    smp_send_init(cpu);
-    lapic_icr(2 * cpu, sipi);
-    lapic_icr(2 * cpu, sipi); /* the second is ignored by a vCPU already running */
+bool smp_wait_ap(unsigned int cpu)
+{
+    u64 start, limit = 5000 * tsc_per_ms();
+
     for (start = rdtsc(); rdtsc() - start < limit;)
         if (__atomic_load_n(&ap_alive, __ATOMIC_ACQUIRE) == cpu + 1)
             return true;
     return false;
+}
+
+bool smp_start_ap(unsigned int cpu, ap_fn_t fn)
+{
+    u32 sipi = APIC_DM_STARTUP | (SMP_TRAMPOLINE_PA >> 12);
+
+    if (cpu == 0 || cpu >= SMP_MAX_CPUS)
+        return false;
+    memcpy((void *)SMP_TRAMPOLINE_PA, ap_trampoline, ap_trampoline_end - ap_trampoline);
+    smp_prepare_ap(cpu, fn);
+    smp_send_init(cpu);
+    lapic_icr(2 * cpu, sipi);
+    lapic_icr(2 * cpu, sipi); /* the second is ignored by a vCPU already running */
+    return smp_wait_ap(cpu);
 }

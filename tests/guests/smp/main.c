@@ -170,7 +170,7 @@ static void init_restarts(void)
     /* A fixed IPI to a vCPU waiting for SIPI is dropped. */
     lapic_send_ipi(2, PING_VECTOR);
     check(smp_start_ap(1, ap_main), "vCPU 1 did not restart");
-    check(get(&boots[1]) == 2, "vCPU 1 booted %u times", get(&boots[1]));
+    check(wait_until(&boots[1], 2), "vCPU 1 booted %u times", get(&boots[1]));
     check(get(&pings[1]) == ROUNDS, "vCPU 1 took a ping while waiting for SIPI");
 }
 

@@ -31,6 +31,16 @@ unsigned int smp_processor_id(void);
  */
 bool smp_start_ap(unsigned int cpu, ap_fn_t fn);
 
+/*
+ * The same in steps, for starting vCPUs another way (VCPUOP_initialise +
+ * VCPUOP_up): prepare the stack and function for @cpu, start it at
+ * ap_entry64 (long mode on the boot page tables, any segments) or at
+ * ap_entry32_flat (32-bit flat protected mode, paging off), then wait.
+ */
+void smp_prepare_ap(unsigned int cpu, ap_fn_t fn);
+bool smp_wait_ap(unsigned int cpu);
+extern const char ap_entry64[], ap_entry32_flat[];
+
 /* Send INIT to vCPU @cpu: it stops and waits for a SIPI. */
 void smp_send_init(unsigned int cpu);
 
