@@ -32,13 +32,13 @@ static char raw_store[MAX_BOOT_DOMAINS][CMDLINE_VALUE_MAX];
 static unsigned nr_raw;
 static unsigned too_many;
 
-static unsigned live;        /* boot-time domains built and not yet destroyed */
+static unsigned live; /* boot-time domains built and not yet destroyed */
 
 /* timeout=: the hypervisor stops a domain still running after that long. */
 static struct timer time_limit[MAX_BOOT_DOMAINS];
 static unsigned time_limit_s[MAX_BOOT_DOMAINS];
 static u16 time_limit_domid[MAX_BOOT_DOMAINS];
-static u64 free_before;      /* free frames before the first domain was built */
+static u64 free_before; /* free frames before the first domain was built */
 static DEFINE_SPINLOCK(live_lock);
 
 static int parse_domain_opt(const char *value)
@@ -79,8 +79,8 @@ static void time_limit_reached(void *data)
 {
     unsigned slot = (unsigned)(uintptr_t)data;
 
-    printk("d%u: still running after its time limit of %u s: stopping it\n",
-           time_limit_domid[slot], time_limit_s[slot]);
+    printk("d%u: still running after its time limit of %u s: stopping it\n", time_limit_domid[slot],
+           time_limit_s[slot]);
     domain_shutdown_id(time_limit_domid[slot], SHUTDOWN_watchdog);
 }
 
@@ -104,7 +104,7 @@ static void domain_ended(u16 domid, unsigned code, bool crashed)
 static struct domain *build_one(unsigned idx, const struct boot_info *bi)
 {
     static struct domain_desc desc; /* large; boot CPU only */
-    struct domain_build_args a = { 0 };
+    struct domain_build_args a = {0};
     const struct boot_module *k;
     struct domain *d;
     const char *why;
@@ -177,8 +177,7 @@ void boot_domains_start(const struct boot_info *bi)
     free_before = free_page_count();
     for (unsigned i = 0; i < nr_raw; i++) {
         if (name_taken(built, i, raw_desc[i])) {
-            pr_err("domain=%s: a domain with that name exists already; not started\n",
-                   raw_desc[i]);
+            pr_err("domain=%s: a domain with that name exists already; not started\n", raw_desc[i]);
             continue;
         }
         built[i] = build_one(i, bi);
@@ -214,9 +213,7 @@ void boot_domains_run(const struct boot_info *bi)
         machine_finish(EXIT_UNSUPPORTED);
     }
     schedule_init();
-    for_each_online_cpu(cpu)
-        if (schedule_cpu_init(cpu))
-            panic("sched: cannot set up CPU%u\n", cpu);
+    for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
     boot_domains_start(bi);

@@ -406,7 +406,11 @@ int schedule_start_secondaries(void)
         }
     }
     __atomic_store_n(&scheduling, true, __ATOMIC_RELEASE);
-    for_each_online_cpu(cpu) if (cpu != smp_processor_id()) schedule_timer_kick_cpu(cpu);
+    for_each_online_cpu(cpu)
+    {
+        if (cpu != smp_processor_id())
+            schedule_timer_kick_cpu(cpu);
+    }
     return 0;
 }
 

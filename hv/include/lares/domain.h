@@ -29,12 +29,12 @@
 #include <asm/hvm/hvm.h>
 #include <public/hvm/params.h>
 
-#define DOMID_FIRST_BOOT 1      /* 0 is reserved for the control domain */
-#define DOMID_MAX_BOOT   0x7fef /* ids above are Xen's special DOMID_* values */
+#define DOMID_FIRST_BOOT 1    /* 0 is reserved for the control domain */
+#define DOMID_MAX_BOOT 0x7fef /* ids above are Xen's special DOMID_* values */
 
 /* Reasons a vCPU may not run (vcpu.pause_flags). */
 #define VPF_BLOCKED (1u << 0) /* HLT or SCHEDOP_block: waiting for an event */
-#define VPF_DOWN    (1u << 1) /* not started, or stopped (HLT with interrupts off) */
+#define VPF_DOWN (1u << 1)    /* not started, or stopped (HLT with interrupts off) */
 
 struct vcpu_trace;
 struct cpuid_policy;
@@ -45,16 +45,16 @@ struct vcpu {
     struct domain *domain;
 
     /* Scheduling (lares/sched.h). */
-    unsigned int processor;    /* physical CPU it runs on or waits for (scheduler lock) */
-    u32 pause_flags;           /* VPF_*: atomic bit operations */
-    int pause_count;           /* vcpu_pause() nesting */
-    bool is_running;           /* on a physical CPU right now (scheduler lock) */
-    bool is_initialised;       /* has a register state to run (d->lock) */
-    struct sched_vcpu sched;   /* the scheduler core's state (scheduler lock) */
-    u64 exits, hypercalls;     /* counters for reports */
+    unsigned int processor;  /* physical CPU it runs on or waits for (scheduler lock) */
+    u32 pause_flags;         /* VPF_*: atomic bit operations */
+    int pause_count;         /* vcpu_pause() nesting */
+    bool is_running;         /* on a physical CPU right now (scheduler lock) */
+    bool is_initialised;     /* has a register state to run (d->lock) */
+    struct sched_vcpu sched; /* the scheduler core's state (scheduler lock) */
+    u64 exits, hypercalls;   /* counters for reports */
 
-    struct hvm_vcpu hvm;       /* registers, FPU, vendor part */
-    struct vcpu_trace *trace;  /* recent exits and hypercalls, dumped on a crash */
+    struct hvm_vcpu hvm;      /* registers, FPU, vendor part */
+    struct vcpu_trace *trace; /* recent exits and hypercalls, dumped on a crash */
 };
 
 /* Guest output, collected per domain and printed line by line with the domain's name. */
@@ -71,7 +71,7 @@ struct guest_console {
 struct p2m_domain {
     spinlock_t lock;
     struct npt npt;
-    u64 ram_pages;  /* frames behind P2M_RAM entries (owned by the domain) */
+    u64 ram_pages; /* frames behind P2M_RAM entries (owned by the domain) */
 };
 
 struct domain {
@@ -83,40 +83,40 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     int pause_count;
-    bool is_shutting_down;   /* shutdown or crash requested: vCPUs must not run again */
-    unsigned shutdown_code;  /* SHUTDOWN_* reason (valid once is_shutting_down) */
+    bool is_shutting_down;       /* shutdown or crash requested: vCPUs must not run again */
+    unsigned shutdown_code;      /* SHUTDOWN_* reason (valid once is_shutting_down) */
     unsigned shutdown_code_hint; /* set by SCHEDOP_shutdown_code, used on a later shutdown */
     bool crashed;
-    bool destroyed;          /* destroy has started (set once) */
-    bool is_privileged;      /* control domain (none yet) */
+    bool destroyed;     /* destroy has started (set once) */
+    bool is_privileged; /* control domain (none yet) */
 
     /* Memory. */
     struct p2m_domain p2m;
-    u64 max_pages;           /* RAM limit in frames */
-    u64 tot_pages;           /* frames the domain owns now (domain_alloc_pages) */
-    void *shared_info;       /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
-    u64 shared_info_gfn;     /* ~0 while not mapped */
+    u64 max_pages;       /* RAM limit in frames */
+    u64 tot_pages;       /* frames the domain owns now (domain_alloc_pages) */
+    void *shared_info;   /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
+    u64 shared_info_gfn; /* ~0 while not mapped */
 
     /* Guest-visible platform. */
     struct cpuid_policy *cpuid;
     u64 hvm_params[HVM_NR_PARAMS];
-    unsigned nr_e820;        /* the memory map the domain was built with */
+    unsigned nr_e820; /* the memory map the domain was built with */
     struct domain_e820 {
         u64 addr, size;
         u32 type;
     } e820[8];
-    u64 ram_end;             /* guest-physical end of low RAM */
+    u64 ram_end; /* guest-physical end of low RAM */
 
     struct guest_console console;
     enum domain_action on_reboot, on_crash;
-    struct sched_dom sched;  /* weight, cap (scheduler lock) */
+    struct sched_dom sched; /* weight, cap (scheduler lock) */
 
     /* Called (on a CPU with no vCPU of this domain) after destroy freed everything. */
     void (*on_destroyed)(u16 domid, unsigned shutdown_code, bool crashed);
 };
 
 #define SHARED_INFO_GFN_NONE (~0ull)
-#define SHUTDOWN_CODE_NONE   (~0u)
+#define SHUTDOWN_CODE_NONE (~0u)
 
 /* Create a paused domain with nr_vcpus vCPUs (all VPF_DOWN). NULL on failure (logged). */
 struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages);
@@ -149,11 +149,11 @@ struct domain *domain_by_id(u16 domid);
 /* vCPU state helpers. */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_set_flag(struct vcpu *v, u32 flag);
-void vcpu_clear_flag(struct vcpu *v, u32 flag);  /* wakes the vCPU if it became runnable */
-void vcpu_block(struct vcpu *v);                 /* VPF_BLOCKED, unless work is pending */
-void vcpu_unblock(struct vcpu *v);               /* clear VPF_BLOCKED (an interrupt came) */
+void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became runnable */
+void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
+void vcpu_unblock(struct vcpu *v);              /* clear VPF_BLOCKED (an interrupt came) */
 void vcpu_dump(struct vcpu *v);
-void vcpu_kick(struct vcpu *v);                  /* make it leave guest mode soon to see new work */
+void vcpu_kick(struct vcpu *v); /* make it leave guest mode soon to see new work */
 
 /* Guest output (console_io, port 0xE9): printed line by line as "(name) text". */
 void guest_console_write(struct domain *d, const char *buf, size_t len);

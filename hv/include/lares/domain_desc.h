@@ -15,16 +15,16 @@
 #include <lares/bootinfo.h>
 #include <lares/types.h>
 
-#define DOMAIN_NAME_MAX      32   /* including the NUL */
-#define DOMAIN_CMDLINE_MAX   1024 /* including the NUL */
-#define DOMAIN_MAX_VCPUS     16
-#define DOMAIN_MEM_DEFAULT   (32ull << 20)
-#define DOMAIN_MEM_MIN       (2ull << 20)
-#define DOMAIN_MEM_MAX       (3ull << 30)  /* RAM stays below the 4 GiB MMIO hole */
+#define DOMAIN_NAME_MAX 32      /* including the NUL */
+#define DOMAIN_CMDLINE_MAX 1024 /* including the NUL */
+#define DOMAIN_MAX_VCPUS 16
+#define DOMAIN_MEM_DEFAULT (32ull << 20)
+#define DOMAIN_MEM_MIN (2ull << 20)
+#define DOMAIN_MEM_MAX (3ull << 30) /* RAM stays below the 4 GiB MMIO hole */
 #define DOMAIN_WEIGHT_DEFAULT 256
-#define DOMAIN_CAP_MAX       (100 * DOMAIN_MAX_VCPUS) /* percent of one CPU */
-#define DOMAIN_CPUS_MAX      64   /* cpus= names CPUs 0..63 */
-#define DOMAIN_TIMEOUT_MAX   86400
+#define DOMAIN_CAP_MAX (100 * DOMAIN_MAX_VCPUS) /* percent of one CPU */
+#define DOMAIN_CPUS_MAX 64                      /* cpus= names CPUs 0..63 */
+#define DOMAIN_TIMEOUT_MAX 86400
 
 enum domain_action {
     ACTION_DESTROY = 0, /* the only action implemented so far */
@@ -34,15 +34,15 @@ enum domain_action {
 
 struct domain_desc {
     char name[DOMAIN_NAME_MAX];
-    char kernel[BOOT_MODNAME_MAX];   /* module reference as written */
-    char initrd[BOOT_MODNAME_MAX];   /* "" if none */
-    u64 memory;                      /* bytes, multiple of 4 KiB */
+    char kernel[BOOT_MODNAME_MAX]; /* module reference as written */
+    char initrd[BOOT_MODNAME_MAX]; /* "" if none */
+    u64 memory;                    /* bytes, multiple of 4 KiB */
     unsigned vcpus;
-    bool has_cmdline;                /* else the kernel module's own arguments */
+    bool has_cmdline; /* else the kernel module's own arguments */
     char cmdline[DOMAIN_CMDLINE_MAX];
-    unsigned timeout;                /* seconds; 0: none (the hypervisor stops it after) */
-    unsigned weight, cap;            /* credit scheduler: share, and % of one CPU (0: none) */
-    u64 cpus;                        /* CPUs its vCPUs may run on (bit n: CPU n); 0: any */
+    unsigned timeout;     /* seconds; 0: none (the hypervisor stops it after) */
+    unsigned weight, cap; /* credit scheduler: share, and % of one CPU (0: none) */
+    u64 cpus;             /* CPUs its vCPUs may run on (bit n: CPU n); 0: any */
     enum domain_action on_reboot, on_crash;
     /* Filled by domain_desc_resolve(): */
     int kernel_module, initrd_module; /* indices, -1 for none */

@@ -77,21 +77,21 @@ enum hvm_intr_block {
 /* The vendor-neutral part of a vCPU. */
 struct hvm_vcpu {
     struct guest_regs regs;
-    u64 xcr0;             /* guest's XCR0 (loaded while the vCPU is on a CPU) */
-    void *fpu_area;       /* XSAVE/FXSAVE image while the vCPU is off-CPU */
-    u64 dr[4];            /* debug address registers (not switched by hardware) */
+    u64 xcr0;               /* guest's XCR0 (loaded while the vCPU is on a CPU) */
+    void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
+    u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
-    struct svm_vcpu *svm; /* vendor part */
+    struct svm_vcpu *svm;   /* vendor part */
 
     /* Interrupts (hvm/vlapic.c, hvm/intr.c). */
-    spinlock_t vlapic_lock;   /* the vlapic; also the start request below */
+    spinlock_t vlapic_lock; /* the vlapic; also the start request below */
     struct vlapic vlapic;
     struct timer vlapic_timer; /* the LVT timer on a host timer */
-    u8 vtpr;                  /* V_TPR as last set at entry (CR8 writes change it) */
-    bool nmi_pending;         /* an NMI waits for injection (atomic) */
+    u8 vtpr;                   /* V_TPR as last set at entry (CR8 writes change it) */
+    bool nmi_pending;          /* an NMI waits for injection (atomic) */
 
     /* A new register state to load at the next entry (INIT/SIPI, VCPUOP_initialise). */
-    bool start_pending;       /* d->lock */
+    bool start_pending; /* d->lock */
     struct hvm_start_state start;
 };
 
@@ -165,8 +165,8 @@ void hvm_cpuid_domain_destroy(struct domain *d);
 enum hvm_disposition hvm_exit_cpuid(struct vcpu *v);
 enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
-enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in,
-                                        bool rep, unsigned addr_size, u64 seg_base);
+enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
+                                        unsigned addr_size, u64 seg_base);
 enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
 enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
