@@ -22,6 +22,7 @@ const char test_title[] = "smp: INIT/SIPI bring-up of every vCPU, IPIs between t
 #define PONG_VECTOR 0xe1
 #define BCAST_VECTOR 0xe2
 #define SELF_VECTOR 0xe3
+#define TIMEOUT_VECTOR 0xe4
 #define ROUNDS 100
 
 static unsigned int nr_cpus;
@@ -30,6 +31,7 @@ static unsigned int selfs[SMP_MAX_CPUS], boots[SMP_MAX_CPUS];
 static unsigned int pongs;
 static u32 apic_ids[SMP_MAX_CPUS];
 static bool stop_aps;
+static unsigned int timeouts;
 
 static void inc(unsigned int *p)
 {
@@ -63,6 +65,12 @@ static void on_bcast(struct cpu_regs *r)
 static void on_self(struct cpu_regs *r)
 {
     inc(&selfs[smp_processor_id()]);
+    lapic_eoi();
+}
+
+static void on_timeout(struct cpu_regs *r)
+{
+    inc(&timeouts);
     lapic_eoi();
 }
 
@@ -125,10 +133,17 @@ static void ping_pong(void)
     for (unsigned int round = 0; round < ROUNDS; round++) {
         for (unsigned int cpu = 1; cpu < nr_cpus; cpu++) {
             lapic_send_ipi(2 * cpu, PING_VECTOR);
-            /* Halted until the pong comes (the domain's time limit catches a lost one). */
+            /* Halted until the pong comes, or the LAPIC timer says it is lost (2 s). */
+            unsigned int t = get(&timeouts);
+
             want++;
-            while (get(&pongs) < want)
+            lapic_timer_start(TIMEOUT_VECTOR, 2000000000u, false);
+            while (get(&pongs) < want && get(&timeouts) == t)
                 wait_for_interrupt();
+            lapic_timer_stop();
+            if (!check(get(&pongs) == want, "round %u: no pong from vCPU %u (pings %u %u %u)",
+                       round, cpu, get(&pings[1]), get(&pings[2]), get(&pings[3])))
+                return;
         }
     }
     for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
@@ -200,6 +215,7 @@ void test_main(void)
     irq_set_handler(PONG_VECTOR, on_pong);
     irq_set_handler(BCAST_VECTOR, on_bcast);
     irq_set_handler(SELF_VECTOR, on_self);
+    irq_set_handler(TIMEOUT_VECTOR, on_timeout);
     irq_set_handler(X86_EXC_NMI, on_nmi);
     lapic_enable(SPURIOUS_VECTOR);
     check(lapic_id() == 0, "boot vCPU APIC ID %u", lapic_id());
