@@ -1,0 +1,3 @@
+UNIT_TESTS += test_sched_rr
+test_sched_rr_SRCS := tests/unit/test_sched_rr.c hv/lib/sched_core.c hv/lib/credit.c \
+                      hv/lib/sched_rr.c hv/lib/runstate.c tests/unit/stub_panic.c
