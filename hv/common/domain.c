@@ -110,6 +110,7 @@ static void domain_free(struct domain *d)
     xfree(d->vcpu);
     hvm_cpuid_domain_destroy(d);
     p2m_teardown(d);
+    domain_gnttab_destroy(d);
     if (d->shared_info)
         free_page(d->shared_info);
     if (d->tot_pages)
@@ -129,6 +130,7 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     strlcpy(d->name, name, sizeof(d->name));
     spin_lock_init(&d->lock);
     spin_lock_init(&d->console.lock);
+    spin_lock_init(&d->physmap_lock);
     INIT_LIST_HEAD(&d->list);
     d->max_pages = max_pages;
     d->shared_info_gfn = SHARED_INFO_GFN_NONE;
@@ -152,6 +154,8 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     if (rc)
         goto fail;
     rc = hvm_cpuid_domain_init(d);
+    if (!rc)
+        rc = domain_gnttab_init(d, 0);
     if (rc) {
         spin_lock_irqsave(&domain_list_lock, flags);
         list_del_init(&d->list);

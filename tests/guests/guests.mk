@@ -23,3 +23,5 @@ GUESTS += bad_memory
 GUESTS += infinite_loop
 GUESTS += hypercall_page
 GUESTS += bench_exits
+GUESTS += grant_table
+GUESTS += balloon

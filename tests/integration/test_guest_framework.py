@@ -29,6 +29,8 @@ BARE_QEMU_RESULT = {
     "bad_memory": "SKIP",
     "infinite_loop": "SKIP",
     "hypercall_page": "SKIP",
+    "grant_table": "SKIP",
+    "balloon": "SKIP",
 }
 
 

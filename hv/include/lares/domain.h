@@ -38,6 +38,7 @@
 struct vcpu_trace;
 struct cpuid_policy;
 struct sched_unit;
+struct gnttab_domain;
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -94,6 +95,8 @@ struct domain {
     u64 tot_pages;           /* frames the domain owns now (domain_alloc_pages) */
     void *shared_info;       /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
     u64 shared_info_gfn;     /* ~0 while not mapped */
+    spinlock_t physmap_lock; /* add_to_physmap and reservation changes, one at a time */
+    struct gnttab_domain *gnttab; /* grant table v1 (common/grant_table.c) */
 
     /* Guest-visible platform. */
     struct cpuid_policy *cpuid;
@@ -167,6 +170,13 @@ void domain_free_pages(struct domain *d, void *va, unsigned order);
 /* The same without the limit, for replacing frames the domain already has. */
 void *domain_alloc_pages_unlimited(struct domain *d, unsigned order);
 u64 domain_page_count(const struct domain *d);
+
+/* Grant table (common/grant_table.c). */
+int domain_gnttab_init(struct domain *d, unsigned int max_frames);
+void domain_gnttab_destroy(struct domain *d);
+unsigned int domain_gnttab_frames(const struct domain *d);
+int gnttab_physmap_add(struct domain *d, u64 idx, u64 gpfn);
+void gnttab_physmap_forget(struct domain *d, u64 gfn);
 
 /* Write fresh pvclock time into every vcpu_info and the wall clock. */
 void shared_info_update_time(struct domain *d);
