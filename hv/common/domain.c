@@ -290,26 +290,27 @@ void domain_shutdown_id(u16 domid, unsigned reason)
     domain_maybe_destroy_id(domid);
 }
 
+static void crash_report(struct domain *d);
+
 void domain_shutdown(struct domain *d, unsigned reason)
 {
     if (d->shutdown_code_hint != SHUTDOWN_CODE_NONE)
         reason = d->shutdown_code_hint;
+    if (reason == SHUTDOWN_crash && !READ_ONCE(d->is_shutting_down)) {
+        /* The guest says it crashed (Linux: after a panic): show where it was and what it said. */
+        guest_console_flush(d);
+        pr_err("d%u (%s) crashed: the guest reported a crash (SCHEDOP_shutdown)\n", d->domid,
+               d->name);
+        crash_report(d);
+    }
     stop(d, reason, reason == SHUTDOWN_crash);
 }
 
-void domain_crash(struct domain *d, const char *fmt, ...)
+/* Registers of every vCPU that is not running elsewhere, then the last console lines. */
+static void crash_report(struct domain *d)
 {
     struct vcpu *cur = current_vcpu();
-    char msg[160];
-    va_list ap;
 
-    if (READ_ONCE(d->is_shutting_down))
-        return;
-    va_start(ap, fmt);
-    vformat(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    guest_console_flush(d);
-    pr_err("d%u (%s) crashed: %s\n", d->domid, d->name, msg);
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
@@ -320,6 +321,21 @@ void domain_crash(struct domain *d, const char *fmt, ...)
             printk("  d%uv%u: running on CPU%u\n", d->domid, v->vcpu_id, v->processor);
     }
     guest_console_replay(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char msg[160];
+    va_list ap;
+
+    if (READ_ONCE(d->is_shutting_down))
+        return;
+    va_start(ap, fmt);
+    vformat(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    guest_console_flush(d);
+    pr_err("d%u (%s) crashed: %s\n", d->domid, d->name, msg);
+    crash_report(d);
     stop(d, SHUTDOWN_crash, true);
 }
 
@@ -337,7 +353,8 @@ void domain_maybe_destroy_id(u16 domid)
     return;
 
 found:
-    if (!__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST) || d->destroyed) {
+    if (!__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST) || d->destroyed ||
+        d->preserved) {
         spin_unlock_irqrestore(&domain_list_lock, flags);
         return;
     }
@@ -351,6 +368,15 @@ found:
          * out already stay out: a stopping domain's vCPUs never run again.
          */
         spin_unlock_irqrestore(&domain_list_lock, flags);
+        return;
+    }
+    if ((d->crashed && d->on_crash == ACTION_PRESERVE) ||
+        (d->shutdown_code == SHUTDOWN_reboot && d->on_reboot == ACTION_PRESERVE)) {
+        /* Kept, stopped, for inspection: it keeps its id, memory and state. */
+        d->preserved = true;
+        spin_unlock_irqrestore(&domain_list_lock, flags);
+        printk("d%u (%s): preserved (%s=preserve): stopped, memory kept\n", d->domid, d->name,
+               d->crashed ? "on_crash" : "on_reboot");
         return;
     }
     d->destroyed = true;

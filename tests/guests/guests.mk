@@ -25,3 +25,4 @@ GUESTS += hypercall_page
 GUESTS += bench_exits
 GUESTS += grant_table
 GUESTS += balloon
+GUESTS += reboot

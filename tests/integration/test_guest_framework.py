@@ -31,6 +31,7 @@ BARE_QEMU_RESULT = {
     "hypercall_page": "SKIP",
     "grant_table": "SKIP",
     "balloon": "SKIP",
+    "reboot": "SKIP",
 }
 
 

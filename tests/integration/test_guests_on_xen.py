@@ -40,6 +40,8 @@ XEN_RESULT = {
     # which may use grant table v2 and has other memory limits.
     "grant_table": None,
     "balloon": None,
+    # Reboots itself; needs a toolstack that restarts it.
+    "reboot": None,
 }
 
 

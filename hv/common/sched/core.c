@@ -9,6 +9,7 @@
  * domain up by id.
  */
 #include <lares/console.h>
+#include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/lib.h>
@@ -173,6 +174,8 @@ __noreturn void schedule_run_cpu(void)
         s_time_t slice = 0;
         struct vcpu *v;
 
+        local_irq_enable();
+        deferred_work_run(); /* between vCPUs: interrupts on, nothing held */
         local_irq_disable();
         v = claim_next(cpu, &slice);
         if (!v) {

@@ -87,6 +87,7 @@ struct domain {
     unsigned shutdown_code_hint; /* set by SCHEDOP_shutdown_code, used on a later shutdown */
     bool crashed;
     bool destroyed;          /* destroy has started (set once) */
+    bool preserved;          /* stopped and kept (on_crash/on_reboot=preserve), never destroyed */
     bool is_privileged;      /* control domain (none yet) */
 
     /* Memory. */
