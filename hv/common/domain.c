@@ -49,6 +49,29 @@ struct domain *domain_by_id(u16 domid)
     return found;
 }
 
+unsigned long domains_lock(void)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&domain_list_lock, flags);
+    return flags;
+}
+
+void domains_unlock(unsigned long flags)
+{
+    spin_unlock_irqrestore(&domain_list_lock, flags);
+}
+
+struct domain *domain_by_id_locked(u16 domid)
+{
+    struct domain *d;
+
+    list_for_each_entry(d, &domain_list, list)
+        if (d->domid == domid)
+            return d->destroyed ? NULL : d;
+    return NULL;
+}
+
 static bool domid_in_use(u16 domid)
 {
     struct domain *d;
@@ -78,6 +101,7 @@ static void vcpu_free(struct vcpu *v)
 {
     if (!v)
         return;
+    events_vcpu_free(v);
     if (v->hvm.svm)
         hvm_ops->vcpu_destroy(v);
     hvm_fpu_destroy(v);
@@ -95,7 +119,8 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->pause_flags = VPF_DOWN;
     v->trace = xzalloc_obj(struct vcpu_trace);
-    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v)) {
+    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v) ||
+        events_vcpu_init(v)) {
         vcpu_free(v);
         return NULL;
     }
@@ -108,6 +133,7 @@ static void domain_free(struct domain *d)
     for (unsigned i = 0; d->vcpu && i < d->max_vcpus; i++)
         vcpu_free(d->vcpu[i]);
     xfree(d->vcpu);
+    events_domain_free(d);
     hvm_cpuid_domain_destroy(d);
     p2m_teardown(d);
     domain_gnttab_destroy(d);
@@ -145,6 +171,9 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     if (!d->shared_info || !d->vcpu)
         goto fail;
     d->max_vcpus = nr_vcpus;
+    rc = events_domain_init(d);
+    if (rc)
+        goto fail;
 
     spin_lock_irqsave(&domain_list_lock, flags);
     rc = alloc_domid(&d->domid);
@@ -219,8 +248,13 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag)
 
 void vcpu_block(struct vcpu *v)
 {
-    /* Nothing can wake a vCPU yet (event channels come with issue 4): it sleeps until destroyed. */
     vcpu_set_flag(v, VPF_BLOCKED);
+    /*
+     * An event raised before the flag was visible found nothing to wake:
+     * look again after setting it (both sides are sequentially consistent).
+     */
+    if (hvm_vcpu_has_pending_irq(v))
+        vcpu_unblock(v);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -380,6 +414,8 @@ found:
         return;
     }
     d->destroyed = true;
+    /* While it can still be found: close its channels, so its peers see them end. */
+    events_domain_teardown(d);
     list_del_init(&d->list);
     spin_unlock_irqrestore(&domain_list_lock, flags);
 

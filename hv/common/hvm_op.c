@@ -6,6 +6,7 @@
  */
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/event.h>
 #include <lares/guest_access.h>
 #include <lares/hypercall.h>
 #include <public/hvm/hvm_op.h>
@@ -76,6 +77,8 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
         return rc;
     if (set) {
         d->hvm_params[p.index] = p.value;
+        if (p.index == HVM_PARAM_CALLBACK_IRQ)
+            events_callback_changed(d);
         return 0;
     }
     /*

@@ -12,6 +12,7 @@
 #include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/event.h>
 #include <lares/lib.h>
 #include <lares/sched.h>
 #include <lares/shutdown.h>
@@ -68,6 +69,14 @@ int schedule_remove_vcpu(struct vcpu *v)
     return rc;
 }
 
+/* The runstate of a vCPU that is not on a CPU. */
+static int runstate_off_cpu(const struct vcpu *v)
+{
+    if (vcpu_runnable(v))
+        return RUNSTATE_runnable;
+    return READ_ONCE(v->pause_flags) & VPF_BLOCKED ? RUNSTATE_blocked : RUNSTATE_offline;
+}
+
 void schedule_wake(struct vcpu *v)
 {
     unsigned cpu = v->processor;
@@ -78,6 +87,7 @@ void schedule_wake(struct vcpu *v)
     spin_lock_irqsave(&sc->lock, flags);
     if (!v->is_running && vcpu_runnable(v)) {
         ops->wake(v);
+        vcpu_runstate_change(v, RUNSTATE_runnable);
         kick = sc->idle;
     }
     spin_unlock_irqrestore(&sc->lock, flags);
@@ -95,6 +105,15 @@ void schedule_kick(struct vcpu *v)
     }
     WRITE_ONCE(sched_cpus[cpu].preempt, true);
     schedule_timer_kick_cpu(cpu);
+}
+
+void schedule_poke(struct vcpu *v)
+{
+    unsigned cpu = READ_ONCE(v->processor);
+
+    /* Not running: whoever runs it next injects at entry. Running here: on the way out. */
+    if (__atomic_load_n(&v->is_running, __ATOMIC_SEQ_CST) && cpu != smp_processor_id())
+        schedule_timer_kick_cpu(cpu);
 }
 
 void schedule_yield(void)
@@ -126,10 +145,13 @@ static struct vcpu *claim_next(unsigned cpu, s_time_t *slice)
             break;
         /* Ordered against domain_shutdown(): see domain_maybe_destroy_id(). */
         __atomic_store_n(&v->is_running, true, __ATOMIC_SEQ_CST);
-        if (vcpu_runnable(v))
+        if (vcpu_runnable(v)) {
+            vcpu_runstate_change(v, RUNSTATE_running);
             break;
+        }
         /* Blocked, paused or its domain is stopping: it is re-queued when woken. */
         __atomic_store_n(&v->is_running, false, __ATOMIC_SEQ_CST);
+        vcpu_runstate_change(v, runstate_off_cpu(v));
         if (v->domain->is_shutting_down) {
             u16 domid = v->domain->domid;
 
@@ -154,6 +176,7 @@ static void release(unsigned cpu, struct vcpu *v)
     __atomic_store_n(&v->is_running, false, __ATOMIC_SEQ_CST);
     if (vcpu_runnable(v))
         ops->wake(v);
+    vcpu_runstate_change(v, runstate_off_cpu(v));
     spin_unlock(&sc->lock);
     if (stopping)
         domain_maybe_destroy_id(domid);
@@ -184,6 +207,7 @@ __noreturn void schedule_run_cpu(void)
         }
         sched_cpus[cpu].preempt = false;
         ci->current = v;
+        vcpu_time_refresh(v);
         schedule_timer_start_slice(cpu, slice);
         hvm_ctxt_switch_to(v);
         local_irq_enable();

@@ -14,13 +14,15 @@
  *
  * Locking: d->lock protects the shutdown state and the pause count;
  * the p2m has its own lock. domain_list_lock protects the list of domains
- * (order: domain_list_lock, then d->lock, then a scheduler lock).
+ * (order: domain_list_lock, then d->lock or event locks (lares/event.h),
+ * then a scheduler lock).
  */
 #ifndef LARES_DOMAIN_H
 #define LARES_DOMAIN_H
 
 #include <lares/compiler.h>
 #include <lares/domain_desc.h>
+#include <lares/event.h>
 #include <lares/list.h>
 #include <lares/npt.h>
 #include <lares/spinlock.h>
@@ -52,6 +54,7 @@ struct vcpu {
     void *sched_priv;          /* the scheduling policy's per-vCPU data */
     u64 exits, hypercalls;     /* counters for reports */
 
+    struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */
     struct hvm_vcpu hvm;       /* registers, FPU, vendor part */
     struct vcpu_trace *trace;  /* recent exits and hypercalls, dumped on a crash */
 };
@@ -98,6 +101,7 @@ struct domain {
     u64 shared_info_gfn;     /* ~0 while not mapped */
     spinlock_t physmap_lock; /* add_to_physmap and reservation changes, one at a time */
     struct gnttab_domain *gnttab; /* grant table v1 (common/grant_table.c) */
+    struct domain_events events; /* event channels (lares/event.h) */
 
     /* Guest-visible platform. */
     struct cpuid_policy *cpuid;
@@ -148,6 +152,17 @@ void domain_maybe_destroy_id(u16 domid);
 /* Look a domain up by id (no reference counting yet: domains die only via their own CPUs). */
 struct domain *domain_by_id(u16 domid);
 
+/*
+ * Work that involves another domain (event channels): while the domain
+ * list lock is held no domain is destroyed, so one found with
+ * domain_by_id_locked() stays valid until domains_unlock(). Taken with
+ * interrupts off; first in the lock order.
+ */
+unsigned long domains_lock(void);
+void domains_unlock(unsigned long flags);
+/* NULL if there is no such domain (or its destruction has begun). */
+struct domain *domain_by_id_locked(u16 domid);
+
 /* vCPU state helpers. */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_set_flag(struct vcpu *v, u32 flag);
@@ -181,6 +196,9 @@ void gnttab_physmap_forget(struct domain *d, u64 gfn);
 
 /* Write fresh pvclock time into every vcpu_info and the wall clock. */
 void shared_info_update_time(struct domain *d);
+
+_Static_assert(DOMAIN_MAX_VCPUS <= XEN_LEGACY_MAX_VCPUS,
+               "every vCPU has a vcpu_info slot in shared_info until it registers one");
 
 /* Reason names for logs: "poweroff", "reboot", ... */
 const char *shutdown_reason_name(unsigned reason);

@@ -53,5 +53,8 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
 long do_grant_table_op(struct vcpu *v, const struct hypercall_args *a);
+long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
+long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
+long do_vm_assist(struct vcpu *v, const struct hypercall_args *a);
 
 #endif

@@ -43,6 +43,12 @@ void schedule_wake(struct vcpu *v);
 /* Ask v's CPU to stop running it soon (it re-checks whether v may run). */
 void schedule_kick(struct vcpu *v);
 
+/*
+ * If v is in guest mode on another CPU, make it exit once (an IPI) so that
+ * its next entry sees new work (a pending upcall); it keeps its CPU.
+ */
+void schedule_poke(struct vcpu *v);
+
 /* The running vCPU gives up the rest of its slice. */
 void schedule_yield(void);
 

@@ -21,7 +21,7 @@ static int write_hypercall_page(struct vcpu *v, u64 val)
 
     if (val & (PAGE_SIZE - 1))
         return -EINVAL; /* only page index 0 exists */
-    if (p2m_lookup(d, val >> PAGE_SHIFT).type != P2M_RAM)
+    if (!p2m_is_ram(p2m_lookup(d, val >> PAGE_SHIFT).type))
         return -EINVAL;
     page = p2m_gfn_to_virt(d, val >> PAGE_SHIFT);
     if (!page)

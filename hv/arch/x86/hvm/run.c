@@ -27,6 +27,7 @@ void hvm_run(struct vcpu *v)
         local_irq_disable();
         if (!vcpu_runnable(v) || schedule_preempt_pending())
             break;
+        hvm_intr_assist(v);
         hvm_ops->enter(v);
         local_irq_enable(); /* a physical interrupt that caused the exit is taken here */
 

@@ -136,6 +136,7 @@ static void svm_enter(struct vcpu *v)
     s->reinject = 0;
 
     svm_asid_assign(s);
+    vmcb->tsc_offset = v->hvm.tsc_offset;
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
     vmcb->rip = r->rip;
@@ -169,6 +170,40 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 c
         vmcb->cr2 = cr2;
     vmcb->eventinj = ev;
     to_svm(v)->reinject = 0; /* the new fault supersedes an interrupted delivery */
+}
+
+static bool svm_intr_blocked(struct vcpu *v)
+{
+    struct svm_vcpu *s = to_svm(v);
+    struct vmcb *vmcb = s->vmcb;
+
+    return !(v->hvm.regs.rflags & X86_EFLAGS_IF) || (vmcb->interrupt_shadow & 1) ||
+           (vmcb->eventinj & SVM_EVT_V) || (s->reinject & SVM_EVT_V);
+}
+
+static void svm_inject_intr(struct vcpu *v, u8 vector)
+{
+    to_svm(v)->vmcb->eventinj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_V;
+}
+
+#define SVM_VINTR_WINDOW (SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xfull << SVM_VINTR_PRIO_SHIFT))
+
+/*
+ * The interrupt window: a virtual interrupt (V_IRQ) that the guest would
+ * take as soon as it can, intercepted (VINTR) before it is taken; the
+ * exit handler drops it and the next entry injects the real one.
+ */
+void svm_set_intr_window(struct vcpu *v, bool on)
+{
+    struct vmcb *vmcb = to_svm(v)->vmcb;
+
+    if (on) {
+        vmcb->vintr |= SVM_VINTR_WINDOW;
+        vmcb->intercept_misc1 |= SVM_I1_VINTR;
+    } else {
+        vmcb->vintr &= ~SVM_VINTR_WINDOW;
+        vmcb->intercept_misc1 &= ~SVM_I1_VINTR;
+    }
 }
 
 static void svm_clear_interrupt_shadow(struct vcpu *v)
@@ -237,6 +272,9 @@ static const struct hvm_ops svm_ops = {
     .set_pvh_state = svm_set_pvh_state,
     .enter = svm_enter,
     .handle_exit = svm_handle_exit,
+    .intr_blocked = svm_intr_blocked,
+    .inject_intr = svm_inject_intr,
+    .set_intr_window = svm_set_intr_window,
     .clear_interrupt_shadow = svm_clear_interrupt_shadow,
     .inject_exception = svm_inject_exception,
     .guest_mode = svm_guest_mode,

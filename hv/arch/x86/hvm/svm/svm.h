@@ -48,5 +48,6 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
 enum hvm_mode svm_guest_mode(struct vcpu *v);
 enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb);
 void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 cr2);
+void svm_set_intr_window(struct vcpu *v, bool on);
 
 #endif

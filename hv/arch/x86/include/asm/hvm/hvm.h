@@ -68,6 +68,7 @@ struct hvm_vcpu {
     void *fpu_area;       /* XSAVE/FXSAVE image while the vCPU is off-CPU */
     u64 dr[4];            /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
+    u64 tsc_offset;       /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
     struct svm_vcpu *svm; /* vendor part */
 };
 
@@ -90,6 +91,17 @@ struct hvm_ops {
      */
     void (*enter)(struct vcpu *v);
     enum hvm_disposition (*handle_exit)(struct vcpu *v, unsigned *insn_len);
+
+    /*
+     * External interrupts; hvm/intr.c decides which one and when.
+     * intr_blocked: the guest cannot take one at its next entry (RFLAGS.IF
+     * clear, STI/MOV SS shadow, or an event is being delivered already).
+     * inject_intr: deliver vector as an external interrupt at the next entry.
+     * set_intr_window: exit as soon as the guest could take one (on), or not.
+     */
+    bool (*intr_blocked)(struct vcpu *v);
+    void (*inject_intr)(struct vcpu *v, u8 vector);
+    void (*set_intr_window)(struct vcpu *v, bool on);
 
     /* Skipping an instruction also ends an STI/MOV SS interrupt shadow. */
     void (*clear_interrupt_shadow)(struct vcpu *v);
@@ -140,6 +152,17 @@ enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v);
 
 void hvm_inject_gp(struct vcpu *v);
 void hvm_inject_ud(struct vcpu *v);
+
+/*
+ * Interrupt delivery (hvm/intr.c). Sources, highest priority first: the
+ * Xen callback vector (HVM_PARAM_CALLBACK_IRQ of vector type, offered
+ * while the vCPU's evtchn_upcall_pending is set, never through the vLAPIC
+ * and without EOI), then the vLAPIC (not wired yet).
+ */
+/* Before each VM entry, interrupts off: inject the interrupt due, or ask for a window. */
+void hvm_intr_assist(struct vcpu *v);
+/* Something would interrupt v if it enabled interrupts (HLT/SCHEDOP_block must not sleep). */
+bool hvm_vcpu_has_pending_irq(struct vcpu *v);
 
 /* The vCPU run loop: run v here until it blocks, its domain stops, or the CPU is wanted. */
 void hvm_run(struct vcpu *v);
