@@ -17,6 +17,7 @@
 #include <lares/bootinfo.h>
 #include <lares/cmdline.h>
 #include <lares/console.h>
+#include <lares/console_input.h>
 #include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/domain_build.h>
@@ -139,6 +140,7 @@ static void domain_ended(u16 domid, unsigned code, bool crashed)
         defer_work(&restart_work[slot]);
         return;
     }
+    console_input_domain_gone(domid);
     one_less();
 }
 
@@ -188,10 +190,12 @@ static void restart_domain(void *data)
 
     if (!d) {
         pr_err("d%u (%s): cannot be restarted\n", old, descs[idx].name);
+        console_input_domain_gone(old);
         one_less();
         return;
     }
     printk("d%u (%s): restarted as d%u\n", old, d->name, d->domid);
+    console_input_domain_replaced(old, d->domid);
     if (time_limit_s[idx])
         set_timer(&time_limit[idx], NOW() + SECONDS(time_limit_s[idx]));
     domain_unpause(d);
@@ -252,6 +256,7 @@ void boot_domains_start(const struct boot_info *bi)
         pr_err("boot domains: none could be started\n");
         all_ended();
     }
+    console_input_focus_first();
     /* Start them together, once all are built. */
     for (unsigned i = 0; i < nr_raw; i++) {
         if (!built[i])
@@ -279,6 +284,7 @@ void boot_domains_run(const struct boot_info *bi)
             panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
+    console_service_start();
     boot_domains_start(bi);
     schedule_run_cpu();
 }

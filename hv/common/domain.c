@@ -9,6 +9,7 @@
  * shutdown sees v running and leaves the destruction to that CPU.
  */
 #include <lares/console.h>
+#include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/format.h>
@@ -60,6 +61,16 @@ unsigned long domains_lock(void)
 void domains_unlock(unsigned long flags)
 {
     spin_unlock_irqrestore(&domain_list_lock, flags);
+}
+
+struct domain *domain_next_locked(int after)
+{
+    struct domain *d, *best = NULL;
+
+    list_for_each_entry(d, &domain_list, list)
+        if (!d->destroyed && (int)d->domid > after && (!best || d->domid < best->domid))
+            best = d;
+    return best;
 }
 
 struct domain *domain_by_id_locked(u16 domid)
@@ -137,6 +148,7 @@ static void domain_free(struct domain *d)
     hvm_cpuid_domain_destroy(d);
     p2m_teardown(d);
     domain_gnttab_destroy(d);
+    console_domain_free(d);
     if (d->shared_info)
         free_page(d->shared_info);
     if (d->tot_pages)
@@ -171,9 +183,6 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     if (!d->shared_info || !d->vcpu)
         goto fail;
     d->max_vcpus = nr_vcpus;
-    rc = events_domain_init(d);
-    if (rc)
-        goto fail;
 
     spin_lock_irqsave(&domain_list_lock, flags);
     rc = alloc_domid(&d->domid);
@@ -182,9 +191,15 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_unlock_irqrestore(&domain_list_lock, flags);
     if (rc)
         goto fail;
-    rc = hvm_cpuid_domain_init(d);
+    rc = events_domain_init(d); /* needs the domain id */
+    if (!rc)
+        rc = hvm_cpuid_domain_init(d);
     if (!rc)
         rc = domain_gnttab_init(d, 0);
+    if (!rc)
+        rc = console_domain_init(d);
+    if (!rc)
+        rc = hvm_params_domain_init(d);
     if (rc) {
         spin_lock_irqsave(&domain_list_lock, flags);
         list_del_init(&d->list);

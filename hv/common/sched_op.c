@@ -5,6 +5,7 @@
  * leaves its CPU when the hypercall returns to the run loop, and runs on
  * (after the call, with result 0) once an event wakes it (lares/event.h).
  */
+#include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
@@ -84,6 +85,8 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 
     switch (a->arg[0]) {
     case SCHEDOP_yield:
+        /* Linux yields while its console ring is full: make room first. */
+        console_pv_drain(v->domain);
         schedule_yield();
         return 0;
     case SCHEDOP_block:

@@ -32,6 +32,18 @@ void console_write(const char *buf, size_t len);
 /* Set by loglvl=; messages above this level are dropped. */
 extern enum log_level console_loglevel;
 
+/*
+ * Guest output (lares/console_lines.h), under the console lock so that it
+ * never mixes with printk within a line. console_guest_history's callback
+ * runs with the lock held: it must not print.
+ */
+struct console_lines;
+void console_guest_write(struct console_lines *cl, const char *buf, size_t len);
+bool console_guest_idle(struct console_lines *cl); /* true: text still held back */
+void console_guest_finish(struct console_lines *cl);
+unsigned int console_guest_history(const struct console_lines *cl,
+                                   void (*fn)(void *ctx, const char *line, size_t len), void *ctx);
+
 /* Used on the way down (panic, fatal exception): never block on the lock. */
 void console_force_unlock(void);
 

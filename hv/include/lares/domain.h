@@ -59,15 +59,21 @@ struct vcpu {
     struct vcpu_trace *trace;  /* recent exits and hypercalls, dumped on a crash */
 };
 
-/* Guest output, collected per domain and printed line by line with the domain's name. */
-#define GUEST_CONSOLE_LINE 256
+/*
+ * A domain's console (common/guest_console.c, common/console_pv.c): its
+ * output lines (from console_io, port 0xE9 and the PV console ring) and
+ * the PV console page with its event channel (HVM_PARAM_CONSOLE_PFN/EVTCHN).
+ */
+struct console_lines;
+struct xencons_interface;
 struct guest_console {
-    spinlock_t lock;
-    unsigned len;
-    char line[GUEST_CONSOLE_LINE];
-    /* The last lines, replayed when the domain crashes. */
-    char history[2048];
-    unsigned history_prod;
+    spinlock_t lock;                /* the PV ring: one reader/writer at a time */
+    struct console_lines *lines;    /* line assembly and history (under the console lock) */
+    struct xencons_interface *ring; /* the PV console page (hypervisor-owned), or NULL */
+    u32 port;                       /* the guest's end of the console channel */
+    u32 hv_port;                    /* the hypervisor's end */
+    bool broken;                    /* the guest broke the ring's indices (reported once) */
+    bool held;                      /* some output is held back (an unfinished line) */
 };
 
 struct p2m_domain {
@@ -162,6 +168,8 @@ unsigned long domains_lock(void);
 void domains_unlock(unsigned long flags);
 /* NULL if there is no such domain (or its destruction has begun). */
 struct domain *domain_by_id_locked(u16 domid);
+/* The live domain with the lowest id above @after (-1: the lowest of all), or NULL. */
+struct domain *domain_next_locked(int after);
 
 /* vCPU state helpers. */
 bool vcpu_runnable(const struct vcpu *v);
@@ -171,9 +179,13 @@ void vcpu_block(struct vcpu *v);                 /* VPF_BLOCKED, unless work is 
 void vcpu_dump(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);                  /* make it leave its CPU soon */
 
-/* Guest output (console_io, port 0xE9): printed line by line as "(name) text". */
+/* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */
+int guest_console_init(struct domain *d);
+void guest_console_free(struct domain *d);
 void guest_console_write(struct domain *d, const char *buf, size_t len);
 void guest_console_flush(struct domain *d);
+/* Show an unfinished line that has waited long enough; true if text is still held back. */
+bool guest_console_idle(struct domain *d);
 /* Print the domain's last output lines (for crash reports). */
 void guest_console_replay(struct domain *d);
 
@@ -186,6 +198,9 @@ void domain_free_pages(struct domain *d, void *va, unsigned order);
 /* The same without the limit, for replacing frames the domain already has. */
 void *domain_alloc_pages_unlimited(struct domain *d, unsigned order);
 u64 domain_page_count(const struct domain *d);
+
+/* HVM parameters with per-domain values (xenstore's), after the event table exists. */
+int hvm_params_domain_init(struct domain *d);
 
 /* Grant table (common/grant_table.c). */
 int domain_gnttab_init(struct domain *d, unsigned int max_frames);
