@@ -122,9 +122,19 @@ static void service_tick(void *data)
     set_timer(&service_timer, NOW() + CONSOLE_SERVICE_PERIOD);
 }
 
+static void key_exit_stats(void *ctx, unsigned char key)
+{
+    unsigned long flags = domains_lock();
+
+    for (struct domain *d = domain_next_locked(-1); d; d = domain_next_locked(d->domid))
+        domain_exit_stats_print(d);
+    domains_unlock(flags);
+}
+
 void console_service_start(void)
 {
     init_keys();
+    register_debug_key('e', key_exit_stats, NULL, "VM exits of each domain, by reason");
     console_focus_init(&focus, &focus_ops);
     console_pv_setup();
     init_timer(&service_timer, service_tick, NULL, smp_processor_id());

@@ -12,6 +12,7 @@
 #include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/exit_stats.h>
 #include <lares/format.h>
 #include <lares/lib.h>
 #include <lares/mm.h>
@@ -149,6 +150,7 @@ static void domain_free(struct domain *d)
     p2m_teardown(d);
     domain_gnttab_destroy(d);
     console_domain_free(d);
+    xfree(d->exit_stats);
     if (d->shared_info)
         free_page(d->shared_info);
     if (d->tot_pages)
@@ -169,6 +171,8 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_lock_init(&d->lock);
     spin_lock_init(&d->console.lock);
     spin_lock_init(&d->physmap_lock);
+    spin_lock_init(&d->pit_lock);
+    pit_ch2_init(&d->pit);
     INIT_LIST_HEAD(&d->list);
     d->max_pages = max_pages;
     d->shared_info_gfn = SHARED_INFO_GFN_NONE;
@@ -200,6 +204,8 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
         rc = console_domain_init(d);
     if (!rc)
         rc = hvm_params_domain_init(d);
+    if (!rc && !(d->exit_stats = xzalloc_obj(struct exit_stats)))
+        rc = -ENOMEM;
     if (rc) {
         spin_lock_irqsave(&domain_list_lock, flags);
         list_del_init(&d->list);
@@ -440,6 +446,7 @@ found:
         bool crashed = d->crashed;
         void (*hook)(u16, unsigned, bool) = d->on_destroyed;
 
+        domain_exit_stats_print(d);
         domain_free(d);
         printk("d%u: destroyed\n", id);
         if (hook)

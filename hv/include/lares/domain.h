@@ -25,6 +25,7 @@
 #include <lares/event.h>
 #include <lares/list.h>
 #include <lares/npt.h>
+#include <lares/pit_ch2.h>
 #include <lares/spinlock.h>
 #include <lares/types.h>
 #include <asm/hvm/hvm.h>
@@ -41,6 +42,7 @@ struct vcpu_trace;
 struct cpuid_policy;
 struct sched_unit;
 struct gnttab_domain;
+struct exit_stats;
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -107,6 +109,7 @@ struct domain {
     u64 shared_info_gfn;     /* ~0 while not mapped */
     spinlock_t physmap_lock; /* add_to_physmap and reservation changes, one at a time */
     struct gnttab_domain *gnttab; /* grant table v1 (common/grant_table.c) */
+    struct exit_stats *exit_stats; /* VM exits by reason (lares/exit_stats.h) */
     struct domain_events events; /* event channels (lares/event.h) */
 
     /* Guest-visible platform. */
@@ -120,6 +123,8 @@ struct domain {
     u64 ram_end;             /* guest-physical end of low RAM */
 
     struct guest_console console;
+    spinlock_t pit_lock;
+    struct pit_ch2 pit;      /* PIT channel 2 (ports 0x42/0x43/0x61, lares/pit_ch2.h) */
     enum domain_action on_reboot, on_crash;
     unsigned weight, cap;
 
@@ -214,6 +219,9 @@ void shared_info_update_time(struct domain *d);
 
 _Static_assert(DOMAIN_MAX_VCPUS <= XEN_LEGACY_MAX_VCPUS,
                "every vCPU has a vcpu_info slot in shared_info until it registers one");
+
+/* "d1 (name): N VM exits; most frequent: ..." (hvm/trace.c). */
+void domain_exit_stats_print(struct domain *d);
 
 /* Reason names for logs: "poweroff", "reboot", ... */
 const char *shutdown_reason_name(unsigned reason);
