@@ -40,11 +40,11 @@ static char raw_store[MAX_BOOT_DOMAINS][CMDLINE_VALUE_MAX];
 static unsigned nr_raw;
 static unsigned too_many;
 
-static unsigned live;        /* boot-time domains built and not yet destroyed */
+static unsigned live; /* boot-time domains built and not yet destroyed */
 
 /* Per description: parsed once, kept for restarts. */
 static struct domain_desc descs[MAX_BOOT_DOMAINS];
-static u16 slot_domid[MAX_BOOT_DOMAINS];  /* the domain built from it now */
+static u16 slot_domid[MAX_BOOT_DOMAINS]; /* the domain built from it now */
 static struct deferred_work restart_work[MAX_BOOT_DOMAINS];
 static const struct boot_info *boot_info;
 
@@ -52,7 +52,7 @@ static const struct boot_info *boot_info;
 static struct timer time_limit[MAX_BOOT_DOMAINS];
 static unsigned time_limit_s[MAX_BOOT_DOMAINS];
 static u16 time_limit_domid[MAX_BOOT_DOMAINS];
-static u64 free_before;      /* free frames before the first domain was built */
+static u64 free_before; /* free frames before the first domain was built */
 static DEFINE_SPINLOCK(live_lock);
 
 static int parse_domain_opt(const char *value)
@@ -93,8 +93,8 @@ static void time_limit_reached(void *data)
 {
     unsigned slot = (unsigned)(uintptr_t)data;
 
-    printk("d%u: still running after its time limit of %u s: stopping it\n",
-           time_limit_domid[slot], time_limit_s[slot]);
+    printk("d%u: still running after its time limit of %u s: stopping it\n", time_limit_domid[slot],
+           time_limit_s[slot]);
     domain_shutdown_id(time_limit_domid[slot], SHUTDOWN_watchdog);
 }
 
@@ -147,7 +147,7 @@ static void domain_ended(u16 domid, unsigned code, bool crashed)
 static struct domain *build_one(unsigned idx, const struct boot_info *bi)
 {
     struct domain_desc *desc = &descs[idx];
-    struct domain_build_args a = { 0 };
+    struct domain_build_args a = {0};
     const struct boot_module *k;
     struct domain *d;
     const char *why;
@@ -241,8 +241,7 @@ void boot_domains_start(const struct boot_info *bi)
         deferred_work_init(&restart_work[i], restart_domain, (void *)(uintptr_t)i);
         slot_domid[i] = DOMID_INVALID;
         if (name_taken(built, i, raw_desc[i])) {
-            pr_err("domain=%s: a domain with that name exists already; not started\n",
-                   raw_desc[i]);
+            pr_err("domain=%s: a domain with that name exists already; not started\n", raw_desc[i]);
             continue;
         }
         if (parse_one(i, bi))
@@ -279,9 +278,7 @@ void boot_domains_run(const struct boot_info *bi)
         machine_finish(EXIT_UNSUPPORTED);
     }
     schedule_init();
-    for_each_online_cpu(cpu)
-        if (schedule_cpu_init(cpu))
-            panic("sched: cannot set up CPU%u\n", cpu);
+    for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
     console_service_start();

@@ -33,7 +33,7 @@ string_param("console", opt_console);
 
 static int parse_loglvl(const char *v)
 {
-    static const char *const names[] = { "none", "error", "warning", "info", "debug", "all" };
+    static const char *const names[] = {"none", "error", "warning", "info", "debug", "all"};
 
     for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcmp(v, names[i])) {

@@ -52,7 +52,7 @@ static int next_domain(void *ctx, int after, u16 *domid, char *name, size_t size
     return d ? 0 : -ENOENT;
 }
 
-static const struct console_focus_ops focus_ops = { .next_domain = next_domain };
+static const struct console_focus_ops focus_ops = {.next_domain = next_domain};
 
 static void announce(const struct console_input *in)
 {

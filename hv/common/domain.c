@@ -29,8 +29,8 @@ static u16 next_domid = DOMID_FIRST_BOOT;
 
 const char *shutdown_reason_name(unsigned reason)
 {
-    static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
-                                         "soft_reset" };
+    static const char *const names[] = {"poweroff", "reboot",   "suspend",
+                                        "crash",    "watchdog", "soft_reset"};
 
     return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }
@@ -41,7 +41,8 @@ struct domain *domain_by_id(u16 domid)
     unsigned long flags;
 
     spin_lock_irqsave(&domain_list_lock, flags);
-    list_for_each_entry(d, &domain_list, list) {
+    list_for_each_entry(d, &domain_list, list)
+    {
         if (d->domid == domid) {
             found = d;
             break;
@@ -68,9 +69,8 @@ struct domain *domain_next_locked(int after)
 {
     struct domain *d, *best = NULL;
 
-    list_for_each_entry(d, &domain_list, list)
-        if (!d->destroyed && (int)d->domid > after && (!best || d->domid < best->domid))
-            best = d;
+    list_for_each_entry(d, &domain_list, list) if (!d->destroyed && (int)d->domid > after &&
+                                                   (!best || d->domid < best->domid)) best = d;
     return best;
 }
 
@@ -78,9 +78,8 @@ struct domain *domain_by_id_locked(u16 domid)
 {
     struct domain *d;
 
-    list_for_each_entry(d, &domain_list, list)
-        if (d->domid == domid)
-            return d->destroyed ? NULL : d;
+    list_for_each_entry(d, &domain_list, list) if (d->domid == domid) return d->destroyed ? NULL
+                                                                                          : d;
     return NULL;
 }
 
@@ -88,9 +87,7 @@ static bool domid_in_use(u16 domid)
 {
     struct domain *d;
 
-    list_for_each_entry(d, &domain_list, list)
-        if (d->domid == domid)
-            return true;
+    list_for_each_entry(d, &domain_list, list) if (d->domid == domid) return true;
     return false;
 }
 
@@ -250,8 +247,8 @@ bool vcpu_runnable(const struct vcpu *v)
 {
     const struct domain *d = v->domain;
 
-    return !READ_ONCE(v->pause_flags) && !READ_ONCE(v->pause_count) &&
-           !READ_ONCE(d->pause_count) && !__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST);
+    return !READ_ONCE(v->pause_flags) && !READ_ONCE(v->pause_count) && !READ_ONCE(d->pause_count) &&
+           !__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST);
 }
 
 void vcpu_set_flag(struct vcpu *v, u32 flag)
@@ -335,7 +332,8 @@ void domain_shutdown_id(u16 domid, unsigned reason)
 
     /* The list lock keeps the domain from being destroyed while it is marked. */
     spin_lock_irqsave(&domain_list_lock, flags);
-    list_for_each_entry(d, &domain_list, list) {
+    list_for_each_entry(d, &domain_list, list)
+    {
         if (d->domid == domid) {
             mark_stopping(d, reason, reason == SHUTDOWN_crash);
             break;
@@ -401,15 +399,12 @@ void domain_maybe_destroy_id(u16 domid)
     unsigned i;
 
     spin_lock_irqsave(&domain_list_lock, flags);
-    list_for_each_entry(d, &domain_list, list)
-        if (d->domid == domid)
-            goto found;
+    list_for_each_entry(d, &domain_list, list) if (d->domid == domid) goto found;
     spin_unlock_irqrestore(&domain_list_lock, flags);
     return;
 
 found:
-    if (!__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST) || d->destroyed ||
-        d->preserved) {
+    if (!__atomic_load_n(&d->is_shutting_down, __ATOMIC_SEQ_CST) || d->destroyed || d->preserved) {
         spin_unlock_irqrestore(&domain_list_lock, flags);
         return;
     }

@@ -80,10 +80,10 @@ static void record_memmap(struct domain *d, const struct pvh_layout *l)
 
 struct domain *domain_build_pvh(const struct domain_build_args *a, const char **why)
 {
-    struct pvh_layout_request req = { 0 };
+    struct pvh_layout_request req = {0};
     struct pvh_layout *l = NULL;
     struct elf_image *img = NULL;
-    struct guest_acpi_config acpi = { 0 };
+    struct guest_acpi_config acpi = {0};
     struct domain *d = NULL;
     s_time_t t0 = NOW();
     int rc = -ENOMEM;

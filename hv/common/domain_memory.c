@@ -42,8 +42,8 @@ void domain_free_pages(struct domain *d, void *va, unsigned order)
 
     /* A frame given back by a domain that does not own it is a hypervisor bug. */
     if (owner != d->domid)
-        panic("d%u frees frame %#llx owned by %#x\n", d->domid,
-              (unsigned long long)virt_to_mfn(va), owner);
+        panic("d%u frees frame %#llx owned by %#x\n", d->domid, (unsigned long long)virt_to_mfn(va),
+              owner);
     __atomic_fetch_sub(&d->tot_pages, 1ull << order, __ATOMIC_RELAXED);
     free_pages(va, order);
 }

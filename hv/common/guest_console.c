@@ -73,7 +73,8 @@ static void collect(void *ctx, const char *line, size_t len)
 
 void guest_console_replay(struct domain *d)
 {
-    struct replay_buf r = { .size = CONSOLE_HISTORY_BYTES + CONSOLE_HISTORY_LINES + CONSOLE_LINE_MAX };
+    struct replay_buf r = {.size =
+                               CONSOLE_HISTORY_BYTES + CONSOLE_HISTORY_LINES + CONSOLE_LINE_MAX};
     size_t start = 0;
 
     if (!d->console.lines)

@@ -11,7 +11,7 @@ struct hypercall_row {
     const char *name;
 };
 
-#define HC(nr, fn, nargs, who) [nr] = { fn, nargs, who, #nr }
+#define HC(nr, fn, nargs, who) [nr] = {fn, nargs, who, #nr}
 
 static const struct hypercall_row table[64] = {
     HC(__HYPERVISOR_memory_op, do_memory_op, 2, HC_ANY),

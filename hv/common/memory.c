@@ -159,8 +159,7 @@ static long memory_map(struct vcpu *v, u64 arg, bool compat)
         nr = d->nr_e820;
     for (u32 i = 0; i < nr; i++) {
         struct xen_e820_entry e = {
-            .addr = d->e820[i].addr, .size = d->e820[i].size, .type = d->e820[i].type
-        };
+            .addr = d->e820[i].addr, .size = d->e820[i].size, .type = d->e820[i].type};
 
         if (copy_to_guest(v, buffer + i * sizeof(e), &e, sizeof(e)))
             return -EFAULT;
@@ -183,8 +182,8 @@ static long reservation(struct vcpu *v, u64 arg, unsigned cmd)
 }
 
 struct reservation_args {
-    u64 list;  /* guest address of the extent list */
-    u64 nr;    /* extents */
+    u64 list; /* guest address of the extent list */
+    u64 nr;   /* extents */
     unsigned order;
     bool compat;
     struct domain *d;

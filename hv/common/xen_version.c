@@ -9,7 +9,7 @@
 
 #define LARES_EXTRAVERSION ".0-lares"
 #define LARES_CAPABILITIES "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"
-#define LARES_CHANGESET    "lares " LARES_VERSION_STRING
+#define LARES_CHANGESET "lares " LARES_VERSION_STRING
 
 /*
  * What a PVH domU gets (real Xen 4.17 adds memory_op_vnode_supported, which
@@ -62,7 +62,7 @@ long do_xen_version(struct vcpu *v, const struct hypercall_args *a)
         return put_string(v, arg, LARES_CHANGESET, XEN_CHANGESET_INFO_LEN);
     case XENVER_platform_parameters: {
         /* No hypervisor hole in a PVH guest's address space. */
-        struct xen_platform_parameters pp = { .virt_start = 0 };
+        struct xen_platform_parameters pp = {.virt_start = 0};
 
         return copy_to_guest(v, arg, &pp, a->compat ? 4 : sizeof(pp)) ? -EFAULT : 0;
     }

@@ -38,8 +38,7 @@ static bool valid_name(const char *s)
 static int parse_action(const char *v, enum domain_action *out)
 {
     static const char *const names[] = {
-        [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve"
-    };
+        [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve"};
 
     for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcmp(v, names[i])) {
@@ -130,8 +129,8 @@ static void set_defaults(struct domain_desc *d)
 
 int domain_desc_parse(const char *value, struct domain_desc *d, char *err, size_t errlen)
 {
-    static const char *const keys[] = { "kernel", "initrd", "memory", "vcpus", "cmdline",
-                                        "timeout", "weight", "cap", "on_reboot", "on_crash" };
+    static const char *const keys[] = {"kernel",  "initrd", "memory", "vcpus",     "cmdline",
+                                       "timeout", "weight", "cap",    "on_reboot", "on_crash"};
     static char item[ITEM_MAX]; /* big: keep it off the stack (boot CPU only) */
     unsigned seen = 0;
     const char *p = value;
@@ -144,8 +143,9 @@ int domain_desc_parse(const char *value, struct domain_desc *d, char *err, size_
         return -EINVAL;
     }
     if (truncated || strlen(item) >= DOMAIN_NAME_MAX || !valid_name(item) || strchr(item, '=')) {
-        format(err, errlen, "'%.40s' is not a valid name (letters, digits, '-', '_', '.'; at most %d)",
-               item, DOMAIN_NAME_MAX - 1);
+        format(err, errlen,
+               "'%.40s' is not a valid name (letters, digits, '-', '_', '.'; at most %d)", item,
+               DOMAIN_NAME_MAX - 1);
         return -EINVAL;
     }
     copy_str(d->name, item, sizeof(d->name));

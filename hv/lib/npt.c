@@ -2,17 +2,17 @@
 #include <lares/errno.h>
 #include <lares/npt.h>
 
-#define PTE_P     (1ull << 0)
-#define PTE_RW    (1ull << 1)
-#define PTE_US    (1ull << 2) /* NPT walks are user accesses: needed at every level */
-#define PTE_PWT   (1ull << 3)
-#define PTE_PCD   (1ull << 4)
-#define PTE_A     (1ull << 5)
-#define PTE_D     (1ull << 6)
-#define PTE_PS    (1ull << 7)
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2) /* NPT walks are user accesses: needed at every level */
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_A (1ull << 5)
+#define PTE_D (1ull << 6)
+#define PTE_PS (1ull << 7)
 #define PTE_TYPE_SHIFT 9
-#define PTE_TYPE_MASK  (7ull << PTE_TYPE_SHIFT)
-#define PTE_ADDR_MASK  0x000ffffffffff000ull
+#define PTE_TYPE_MASK (7ull << PTE_TYPE_SHIFT)
+#define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define PTE_2M_ADDR_MASK 0x000fffffffe00000ull
 
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A)
@@ -107,7 +107,7 @@ static int walk_to(struct npt *t, u64 gfn, int level, u64 **slot)
 
 static struct npt_entry entry_of(u64 pte, int level, u64 gfn)
 {
-    struct npt_entry e = { .type = pte_type(pte), .mfn = 0, .order = 0 };
+    struct npt_entry e = {.type = pte_type(pte), .mfn = 0, .order = 0};
 
     if (e.type == P2M_HOLE)
         return e;
@@ -151,7 +151,7 @@ int npt_set(struct npt *t, u64 gfn, u64 mfn, unsigned order, enum p2m_type type,
 struct npt_entry npt_lookup(const struct npt *t, u64 gfn)
 {
     const u64 *tab = t->root;
-    struct npt_entry none = { P2M_HOLE, 0, 0 };
+    struct npt_entry none = {P2M_HOLE, 0, 0};
 
     if (gfn >= NPT_MAX_GFN)
         return none;

@@ -62,7 +62,7 @@ u16 pit_ch2_count(const struct pit_ch2 *p, s64 now)
 
 void pit_ch2_init(struct pit_ch2 *p)
 {
-    *p = (struct pit_ch2){ .mode = 0, .access = 3, .reload = 65536, .base = 65536, .held = 65536 };
+    *p = (struct pit_ch2){.mode = 0, .access = 3, .reload = 65536, .base = 65536, .held = 65536};
 }
 
 static void load(struct pit_ch2 *p, u32 count, s64 now)

@@ -63,13 +63,14 @@ void *memset(void *dst, int c, size_t n)
     if (blocks) {
         u64 v = 0x0101010101010101ull * (u8)c;
 
-        __asm__ __volatile__("1:\n\t"
-                             "movq %2, 0(%0); movq %2, 8(%0); movq %2, 16(%0); movq %2, 24(%0)\n\t"
-                             "movq %2, 32(%0); movq %2, 40(%0); movq %2, 48(%0); movq %2, 56(%0)\n\t"
-                             "addq $64, %0; decq %1; jnz 1b"
-                             : "+r"(dst), "+r"(blocks)
-                             : "r"(v)
-                             : "memory", "cc");
+        __asm__ __volatile__(
+            "1:\n\t"
+            "movq %2, 0(%0); movq %2, 8(%0); movq %2, 16(%0); movq %2, 24(%0)\n\t"
+            "movq %2, 32(%0); movq %2, 40(%0); movq %2, 48(%0); movq %2, 56(%0)\n\t"
+            "addq $64, %0; decq %1; jnz 1b"
+            : "+r"(dst), "+r"(blocks)
+            : "r"(v)
+            : "memory", "cc");
         n &= 63;
     }
     __asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");

@@ -17,7 +17,7 @@ CPUS = {"max": "max", "qemu64": "qemu64,+svm,+npt"}
 
 # Guests that end with their own SUCCESS verdict and a poweroff.
 PASSING = ["hello", "xen_version", "hypercall_buffers", "cpuid", "msr", "shared_info",
-           "port_e9", "hypercall_page"]
+           "port_e9", "hypercall_page", "compat_hypercall"]
 # Guests whose domain must be crashed (and reported) by the hypervisor.
 CRASHING = {
     "shutdown_crash": r"shut down: crash",
@@ -134,6 +134,22 @@ def test_spinning_guest_is_preempted_and_stopped_at_its_time_limit(request, smp,
     memory_returned(r)
 
 
+@pytest.mark.parametrize("cpu", CPUS)
+def test_fpu_registers_survive_other_guests_on_the_same_cpu(request, cpu):
+    # Three guests share one CPU, each spinning 300 ms with its own pattern in
+    # XMM/YMM0-15 (YMM and XSETBV where the CPU has AVX): 10 ms slices switch
+    # between them many times.
+    domains = [(n, "fpu_state") for n in ("f1", "f2", "f3")]
+    r = run(request, domains, smp=1, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    for name, _ in domains:
+        assert verdict(r, name) == "SUCCESS", r
+        assert r.lines(rf"\({name}\) all 16 [XY]MM registers intact"), r
+    if cpu == "max":
+        assert r.lines(r"\(f1\) YMM registers loaded"), r
+    memory_returned(r)
+
+
 def test_domains_get_ids_from_one(request):
     r = run(request, [("first", "hello"), ("second", "hello")])
     assert r.rc == EXIT_OK, r
@@ -158,6 +174,21 @@ def test_invalid_descriptions_are_rejected_and_the_rest_start(request):
     assert r.lines(r"domain=colour,.*: unknown key 'colour'"), r
     assert verdict(r, "good") == "SUCCESS", r
     assert len(r.lines(r"d\d+: destroyed")) == 1, r
+
+
+def test_domains_that_cannot_be_built_are_reported_and_freed(request, tmp_path):
+    blob = tmp_path / "notelf.bin"
+    blob.write_bytes(b"this is not an ELF file\n" * 100)
+    hello = GUESTS / "hello.elf"
+    append = ("domain=junk,kernel=notelf.bin,memory=8M "
+              "domain=huge,kernel=hello.elf,memory=3G "
+              "domain=ok,kernel=hello.elf,memory=8M")
+    r = boot(request, append=append, modules=[str(blob), str(hello)])
+    assert r.rc == EXIT_OK, r
+    assert r.lines(r"domain junk: .*; not started"), r
+    assert r.lines(r"domain huge: not enough free memory for the guest's RAM; not started"), r
+    assert verdict(r, "ok") == "SUCCESS", r
+    memory_returned(r)
 
 
 def test_kernel_command_line_defaults_to_the_module_arguments(request):

@@ -15,9 +15,10 @@ static int parse(const char *v)
 
 static void full_description(void **state)
 {
-    assert_int_equal(parse("web,kernel=vmlinux,initrd=1,memory=256M,vcpus=2,"
-                           "cmdline=\"console=hvc0 a=b,c\",timeout=30,weight=512,cap=50,on_crash=destroy"),
-                     0);
+    assert_int_equal(
+        parse("web,kernel=vmlinux,initrd=1,memory=256M,vcpus=2,"
+              "cmdline=\"console=hvc0 a=b,c\",timeout=30,weight=512,cap=50,on_crash=destroy"),
+        0);
     assert_string_equal(d.name, "web");
     assert_string_equal(d.kernel, "vmlinux");
     assert_string_equal(d.initrd, "1");

@@ -33,7 +33,7 @@ static void *host_map(void *ctx, u64 pa)
     return (void *)(uintptr_t)pa;
 }
 
-static const struct npt_ops ops = { host_alloc, host_free, host_map, NULL };
+static const struct npt_ops ops = {host_alloc, host_free, host_map, NULL};
 
 static int setup(void **state)
 {
@@ -136,7 +136,7 @@ static void log_leaf(void *arg, u64 gfn, const struct npt_entry *e)
 static void visits_leaves_in_order(void **state)
 {
     struct npt *t = *state;
-    struct visit_log l = { 0 };
+    struct visit_log l = {0};
 
     assert_int_equal(npt_set(t, 0xfeff0, 0x77, 0, P2M_XEN_PAGE, NULL), 0);
     assert_int_equal(npt_set(t, 0x400, 0x800, 9, P2M_RAM, NULL), 0);

@@ -97,6 +97,25 @@ static struct cpu_info *prepare_cpu(unsigned int id, u32 apic)
     return ci;
 }
 
+/*
+ * The 10 ms pause after INIT is for old CPUs; AMD family 0Fh and later
+ * (every CPU with SVM) accept the SIPI at once.
+ */
+static u64 init_delay_us(void)
+{
+    struct cpuid_regs r;
+    unsigned int family;
+
+    cpuid(0, &r);
+    if (r.ebx != 0x68747541) /* "Auth" of AuthenticAMD */
+        return 10000;
+    cpuid(1, &r);
+    family = (r.eax >> 8) & 0xf;
+    if (family == 0xf)
+        family += (r.eax >> 20) & 0xff;
+    return family >= 0xf ? 0 : 10000;
+}
+
 static bool start_cpu(struct cpu_info *ci, paddr_t tramp)
 {
     s_time_t deadline;
@@ -108,9 +127,9 @@ static bool start_cpu(struct cpu_info *ci, paddr_t tramp)
         nr_cpus = ci->id + 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-    /* The universal start-up sequence: INIT, 10 ms, SIPI, 200 us, SIPI. */
+    /* The universal start-up sequence: INIT, (10 ms,) SIPI, 200 us, SIPI. */
     apic_send_ipi(ci->apic_id, APIC_DM_INIT, 0);
-    udelay(10000);
+    udelay(init_delay_us());
     for (int i = 0; i < 2; i++) {
         apic_send_ipi(ci->apic_id, APIC_DM_SIPI, (u8)(tramp >> PAGE_SHIFT));
         udelay(200);

@@ -24,9 +24,9 @@
 #include "timer.h"
 
 struct sched_cpu {
-    spinlock_t lock;  /* run queue and is_running of the vCPUs queued here */
-    bool preempt;     /* leave the current vCPU at its next exit */
-    bool idle;        /* halted with nothing to run */
+    spinlock_t lock; /* run queue and is_running of the vCPUs queued here */
+    bool preempt;    /* leave the current vCPU at its next exit */
+    bool idle;       /* halted with nothing to run */
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
@@ -238,7 +238,8 @@ int schedule_start_secondaries(void)
      * Enable virtualisation on each of them now, synchronously, so that
      * everything they allocate for it exists before any domain is built.
      */
-    for_each_online_cpu(cpu) {
+    for_each_online_cpu(cpu)
+    {
         int rc = 0;
 
         if (cpu == smp_processor_id())
@@ -249,9 +250,7 @@ int schedule_start_secondaries(void)
         }
     }
     __atomic_store_n(&scheduling, true, __ATOMIC_RELEASE);
-    for_each_online_cpu(cpu)
-        if (cpu != smp_processor_id())
-            schedule_timer_kick_cpu(cpu);
+    for_each_online_cpu(cpu) if (cpu != smp_processor_id()) schedule_timer_kick_cpu(cpu);
     return 0;
 }
 

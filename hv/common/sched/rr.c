@@ -41,9 +41,7 @@ static int rr_insert_vcpu(struct vcpu *v)
         return -ENOMEM;
     INIT_LIST_HEAD(&rv->elem);
     rv->vcpu = v;
-    for_each_online_cpu(c)
-        if (rr_cpus[c].nr_vcpus < rr_cpus[best].nr_vcpus)
-            best = c;
+    for_each_online_cpu(c) if (rr_cpus[c].nr_vcpus < rr_cpus[best].nr_vcpus) best = c;
     __atomic_fetch_add(&rr_cpus[best].nr_vcpus, 1, __ATOMIC_RELAXED);
     v->processor = best;
     v->sched_priv = rv;

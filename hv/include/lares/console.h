@@ -10,7 +10,7 @@
 #include <lares/types.h>
 
 enum log_level {
-    LOG_NONE = 0,  /* loglvl=none: nothing but panics */
+    LOG_NONE = 0, /* loglvl=none: nothing but panics */
     LOG_ERR = 1,
     LOG_WARN = 2,
     LOG_INFO = 3,
@@ -20,10 +20,10 @@ enum log_level {
 void printk_level(enum log_level level, const char *fmt, ...) __printf(2, 3);
 void vprintk_level(enum log_level level, const char *fmt, va_list ap);
 
-#define printk(...)   printk_level(LOG_INFO, __VA_ARGS__)
-#define pr_err(...)   printk_level(LOG_ERR, "(error) " __VA_ARGS__)
-#define pr_warn(...)  printk_level(LOG_WARN, "(warning) " __VA_ARGS__)
-#define pr_info(...)  printk_level(LOG_INFO, __VA_ARGS__)
+#define printk(...) printk_level(LOG_INFO, __VA_ARGS__)
+#define pr_err(...) printk_level(LOG_ERR, "(error) " __VA_ARGS__)
+#define pr_warn(...) printk_level(LOG_WARN, "(warning) " __VA_ARGS__)
+#define pr_info(...) printk_level(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk_level(LOG_DEBUG, __VA_ARGS__)
 
 /* Raw output of len bytes, no prefixes, no level filtering. */

@@ -31,12 +31,12 @@
 #include <asm/hvm/hvm.h>
 #include <public/hvm/params.h>
 
-#define DOMID_FIRST_BOOT 1      /* 0 is reserved for the control domain */
-#define DOMID_MAX_BOOT   0x7fef /* ids above are Xen's special DOMID_* values */
+#define DOMID_FIRST_BOOT 1    /* 0 is reserved for the control domain */
+#define DOMID_MAX_BOOT 0x7fef /* ids above are Xen's special DOMID_* values */
 
 /* Reasons a vCPU may not run (vcpu.pause_flags). */
 #define VPF_BLOCKED (1u << 0) /* HLT or SCHEDOP_block: waiting for an event */
-#define VPF_DOWN    (1u << 1) /* not started, or stopped (HLT with interrupts off) */
+#define VPF_DOWN (1u << 1)    /* not started, or stopped (HLT with interrupts off) */
 
 struct vcpu_trace;
 struct cpuid_policy;
@@ -49,12 +49,12 @@ struct vcpu {
     struct domain *domain;
 
     /* Scheduling (lares/sched.h). */
-    unsigned int processor;    /* physical CPU whose run queue holds it */
-    u32 pause_flags;           /* VPF_*: atomic bit operations */
-    int pause_count;           /* vcpu_pause() nesting */
-    bool is_running;           /* on a physical CPU right now */
-    void *sched_priv;          /* the scheduling policy's per-vCPU data */
-    u64 exits, hypercalls;     /* counters for reports */
+    unsigned int processor; /* physical CPU whose run queue holds it */
+    u32 pause_flags;        /* VPF_*: atomic bit operations */
+    int pause_count;        /* vcpu_pause() nesting */
+    bool is_running;        /* on a physical CPU right now */
+    void *sched_priv;       /* the scheduling policy's per-vCPU data */
+    u64 exits, hypercalls;  /* counters for reports */
 
     struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */
     struct hvm_vcpu hvm;       /* registers, FPU, vendor part */
@@ -81,7 +81,7 @@ struct guest_console {
 struct p2m_domain {
     spinlock_t lock;
     struct npt npt;
-    u64 ram_pages;  /* frames behind P2M_RAM entries (owned by the domain) */
+    u64 ram_pages; /* frames behind P2M_RAM entries (owned by the domain) */
 };
 
 struct domain {
@@ -93,38 +93,38 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     int pause_count;
-    bool is_shutting_down;   /* shutdown or crash requested: vCPUs must not run again */
-    unsigned shutdown_code;  /* SHUTDOWN_* reason (valid once is_shutting_down) */
+    bool is_shutting_down;       /* shutdown or crash requested: vCPUs must not run again */
+    unsigned shutdown_code;      /* SHUTDOWN_* reason (valid once is_shutting_down) */
     unsigned shutdown_code_hint; /* set by SCHEDOP_shutdown_code, used on a later shutdown */
     bool crashed;
-    bool destroyed;          /* destroy has started (set once) */
-    bool preserved;          /* stopped and kept (on_crash/on_reboot=preserve), never destroyed */
-    bool is_privileged;      /* control domain (none yet) */
+    bool destroyed;     /* destroy has started (set once) */
+    bool preserved;     /* stopped and kept (on_crash/on_reboot=preserve), never destroyed */
+    bool is_privileged; /* control domain (none yet) */
 
     /* Memory. */
     struct p2m_domain p2m;
-    u64 max_pages;           /* RAM limit in frames */
-    u64 tot_pages;           /* frames the domain owns now (domain_alloc_pages) */
-    void *shared_info;       /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
-    u64 shared_info_gfn;     /* ~0 while not mapped */
-    spinlock_t physmap_lock; /* add_to_physmap and reservation changes, one at a time */
-    struct gnttab_domain *gnttab; /* grant table v1 (common/grant_table.c) */
+    u64 max_pages;                 /* RAM limit in frames */
+    u64 tot_pages;                 /* frames the domain owns now (domain_alloc_pages) */
+    void *shared_info;             /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
+    u64 shared_info_gfn;           /* ~0 while not mapped */
+    spinlock_t physmap_lock;       /* add_to_physmap and reservation changes, one at a time */
+    struct gnttab_domain *gnttab;  /* grant table v1 (common/grant_table.c) */
     struct exit_stats *exit_stats; /* VM exits by reason (lares/exit_stats.h) */
-    struct domain_events events; /* event channels (lares/event.h) */
+    struct domain_events events;   /* event channels (lares/event.h) */
 
     /* Guest-visible platform. */
     struct cpuid_policy *cpuid;
     u64 hvm_params[HVM_NR_PARAMS];
-    unsigned nr_e820;        /* the memory map the domain was built with */
+    unsigned nr_e820; /* the memory map the domain was built with */
     struct domain_e820 {
         u64 addr, size;
         u32 type;
     } e820[8];
-    u64 ram_end;             /* guest-physical end of low RAM */
+    u64 ram_end; /* guest-physical end of low RAM */
 
     struct guest_console console;
     spinlock_t pit_lock;
-    struct pit_ch2 pit;      /* PIT channel 2 (ports 0x42/0x43/0x61, lares/pit_ch2.h) */
+    struct pit_ch2 pit; /* PIT channel 2 (ports 0x42/0x43/0x61, lares/pit_ch2.h) */
     enum domain_action on_reboot, on_crash;
     unsigned weight, cap;
 
@@ -133,7 +133,7 @@ struct domain {
 };
 
 #define SHARED_INFO_GFN_NONE (~0ull)
-#define SHUTDOWN_CODE_NONE   (~0u)
+#define SHUTDOWN_CODE_NONE (~0u)
 
 /* Create a paused domain with nr_vcpus vCPUs (all VPF_DOWN). NULL on failure (logged). */
 struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages);
@@ -179,10 +179,10 @@ struct domain *domain_next_locked(int after);
 /* vCPU state helpers. */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_set_flag(struct vcpu *v, u32 flag);
-void vcpu_clear_flag(struct vcpu *v, u32 flag);  /* wakes the vCPU if it became runnable */
-void vcpu_block(struct vcpu *v);                 /* VPF_BLOCKED, unless work is pending */
+void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became runnable */
+void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
 void vcpu_dump(struct vcpu *v);
-void vcpu_kick(struct vcpu *v);                  /* make it leave its CPU soon */
+void vcpu_kick(struct vcpu *v); /* make it leave its CPU soon */
 
 /* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */
 int guest_console_init(struct domain *d);

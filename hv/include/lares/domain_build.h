@@ -8,12 +8,12 @@ struct domain;
 
 struct domain_build_args {
     const char *name;
-    const void *kernel;   /* ELF image */
+    const void *kernel; /* ELF image */
     size_t kernel_size;
-    const void *initrd;   /* NULL: none */
+    const void *initrd; /* NULL: none */
     size_t initrd_size;
-    const char *cmdline;  /* NULL or "": none */
-    u64 memory;           /* bytes of RAM */
+    const char *cmdline; /* NULL or "": none */
+    u64 memory;          /* bytes of RAM */
     unsigned nr_vcpus;
 };
 

@@ -15,32 +15,33 @@
 #include <lares/bootinfo.h>
 #include <lares/types.h>
 
-#define DOMAIN_NAME_MAX      32   /* including the NUL */
-#define DOMAIN_CMDLINE_MAX   1024 /* including the NUL */
-#define DOMAIN_MAX_VCPUS     16
-#define DOMAIN_MEM_DEFAULT   (32ull << 20)
-#define DOMAIN_MEM_MIN       (2ull << 20)
-#define DOMAIN_MEM_MAX       (3ull << 30)  /* RAM stays below the 4 GiB MMIO hole */
+#define DOMAIN_NAME_MAX 32      /* including the NUL */
+#define DOMAIN_CMDLINE_MAX 1024 /* including the NUL */
+#define DOMAIN_MAX_VCPUS 16
+#define DOMAIN_MEM_DEFAULT (32ull << 20)
+#define DOMAIN_MEM_MIN (2ull << 20)
+#define DOMAIN_MEM_MAX (3ull << 30) /* RAM stays below the 4 GiB MMIO hole */
 #define DOMAIN_WEIGHT_DEFAULT 256
-#define DOMAIN_TIMEOUT_MAX   86400
+#define DOMAIN_TIMEOUT_MAX 86400
 
 /* What happens when a domain reboots or crashes (on_reboot=, on_crash=). */
 enum domain_action {
     ACTION_DESTROY = 0, /* free it (on_crash default) */
-    ACTION_RESTART,     /* destroy it, then build it again from its boot description (on_reboot default) */
-    ACTION_PRESERVE,    /* keep it, stopped, with its memory, for inspection */
+    ACTION_RESTART, /* destroy it, then build it again from its boot description (on_reboot default)
+                     */
+    ACTION_PRESERVE, /* keep it, stopped, with its memory, for inspection */
 };
 
 struct domain_desc {
     char name[DOMAIN_NAME_MAX];
-    char kernel[BOOT_MODNAME_MAX];   /* module reference as written */
-    char initrd[BOOT_MODNAME_MAX];   /* "" if none */
-    u64 memory;                      /* bytes, multiple of 4 KiB */
+    char kernel[BOOT_MODNAME_MAX]; /* module reference as written */
+    char initrd[BOOT_MODNAME_MAX]; /* "" if none */
+    u64 memory;                    /* bytes, multiple of 4 KiB */
     unsigned vcpus;
-    bool has_cmdline;                /* else the kernel module's own arguments */
+    bool has_cmdline; /* else the kernel module's own arguments */
     char cmdline[DOMAIN_CMDLINE_MAX];
-    unsigned timeout;                /* seconds; 0: none (the hypervisor stops it after) */
-    unsigned weight, cap;            /* for the credit scheduler (issue 4) */
+    unsigned timeout;     /* seconds; 0: none (the hypervisor stops it after) */
+    unsigned weight, cap; /* for the credit scheduler (issue 4) */
     enum domain_action on_reboot, on_crash;
     /* Filled by domain_desc_resolve(): */
     int kernel_module, initrd_module; /* indices, -1 for none */

@@ -27,7 +27,7 @@ struct hypercall_args {
 typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
 
 /* Who may call. */
-#define HC_ANY     0 /* any domain */
+#define HC_ANY 0     /* any domain */
 #define HC_CONTROL 1 /* the control domain only */
 
 /* Run hypercall nr for v (already known to be at CPL 0). */

@@ -32,7 +32,7 @@ static inline bool p2m_is_ram(enum p2m_type t)
 
 #define NPT_ORDER_4K 0
 #define NPT_ORDER_2M 9
-#define NPT_MAX_GFN  (1ull << 36) /* 48-bit guest-physical addresses */
+#define NPT_MAX_GFN (1ull << 36) /* 48-bit guest-physical addresses */
 
 struct npt_ops {
     /* A zeroed 4 KiB table: returns its virtual address and sets *pa, or NULL. */
@@ -44,9 +44,9 @@ struct npt_ops {
 
 struct npt {
     const struct npt_ops *ops;
-    u64 *root;      /* PML4 */
-    u64 root_pa;    /* what n_cr3 points at */
-    u64 nr_tables;  /* tables allocated, root included */
+    u64 *root;     /* PML4 */
+    u64 root_pa;   /* what n_cr3 points at */
+    u64 nr_tables; /* tables allocated, root included */
 };
 
 struct npt_entry {

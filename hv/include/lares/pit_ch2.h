@@ -34,20 +34,20 @@
 #define PIT_PORT_SPEAKER 0x61
 
 struct pit_ch2 {
-    u8 mode;          /* counting mode 0-5 */
-    u8 access;        /* 1: LSB only, 2: MSB only, 3: LSB then MSB */
-    bool write_msb;   /* access 3: the next count byte written is the MSB */
-    bool read_msb;    /* access 3: the next byte read is the MSB */
-    u8 lsb_written;   /* access 3: the LSB waiting for its MSB */
-    bool latched;     /* a latch command froze the count for reading */
+    u8 mode;        /* counting mode 0-5 */
+    u8 access;      /* 1: LSB only, 2: MSB only, 3: LSB then MSB */
+    bool write_msb; /* access 3: the next count byte written is the MSB */
+    bool read_msb;  /* access 3: the next byte read is the MSB */
+    u8 lsb_written; /* access 3: the LSB waiting for its MSB */
+    bool latched;   /* a latch command froze the count for reading */
     u16 latch;
-    bool latch_msb;   /* access 3: the next latched byte read is the MSB */
-    u32 reload;       /* the programmed count, 1..65536 (0 written means 65536) */
-    bool counting;    /* a count was loaded */
-    u8 port61;        /* bits 0 (gate) and 1 (speaker) as the guest wrote them */
-    s64 start;        /* ns: when the counter (re)started at `base` */
-    u32 base;         /* the count at `start` */
-    u32 held;         /* the count while the gate is low */
+    bool latch_msb; /* access 3: the next latched byte read is the MSB */
+    u32 reload;     /* the programmed count, 1..65536 (0 written means 65536) */
+    bool counting;  /* a count was loaded */
+    u8 port61;      /* bits 0 (gate) and 1 (speaker) as the guest wrote them */
+    s64 start;      /* ns: when the counter (re)started at `base` */
+    u32 base;       /* the count at `start` */
+    u32 held;       /* the count while the gate is low */
 };
 
 void pit_ch2_init(struct pit_ch2 *p);

@@ -16,10 +16,10 @@
 
 const char test_title[] = "balloon: decrease_reservation and populate_physmap";
 
-#define NR_SMALL 600               /* order-0 extents: more than one call's worth */
-#define SMALL_BASE 0x800ull        /* GFN of 8 MiB: RAM the framework does not use */
-#define BIG_GFN 0xc00ull           /* 12 MiB: one 2 MiB extent */
-#define ABOVE_RAM 0x10000ull       /* 256 MiB: not RAM for a 16 MiB guest */
+#define NR_SMALL 600         /* order-0 extents: more than one call's worth */
+#define SMALL_BASE 0x800ull  /* GFN of 8 MiB: RAM the framework does not use */
+#define BIG_GFN 0xc00ull     /* 12 MiB: one 2 MiB extent */
+#define ABOVE_RAM 0x10000ull /* 256 MiB: not RAM for a 16 MiB guest */
 #define PATTERN 0x5a5a5a5a5a5a5a5aull
 
 static xen_pfn_t list[1024];
@@ -27,7 +27,10 @@ static xen_pfn_t list[1024];
 static long reservation(unsigned int op, u64 n, unsigned int order, u16 domid)
 {
     struct xen_memory_reservation r = {
-        .extent_start = (u64)list, .nr_extents = n, .extent_order = order, .domid = domid,
+        .extent_start = (u64)list,
+        .nr_extents = n,
+        .extent_order = order,
+        .domid = domid,
     };
 
     return hypercall_memory_op(op, &r);
@@ -57,8 +60,8 @@ static void check_small(long cur)
     rc = reservation(XENMEM_decrease_reservation, NR_SMALL, 0, DOMID_SELF);
     check(rc == NR_SMALL, "decrease_reservation of %u pages: %ld done", NR_SMALL, rc);
     check(pages(XENMEM_current_reservation) == cur - NR_SMALL,
-          "current_reservation %ld after giving %u of %ld back",
-          pages(XENMEM_current_reservation), NR_SMALL, cur);
+          "current_reservation %ld after giving %u of %ld back", pages(XENMEM_current_reservation),
+          NR_SMALL, cur);
 
     rc = reservation(XENMEM_decrease_reservation, 1, 0, DOMID_SELF);
     check(rc == 0, "decrease_reservation of a page given back already: %ld done", rc);

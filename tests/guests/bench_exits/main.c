@@ -45,7 +45,9 @@ static u64 loop_vmmcall_nop(unsigned long n)
         unsigned long rax = __HYPERVISOR_xen_version, rdi = XENVER_version, rsi = 0;
 
         __asm__ __volatile__(".byte 0x0f, 0x1f, 0x00" /* nopl (%rax): 3 bytes, as vmmcall */
-                             : "+a"(rax), "+D"(rdi), "+S"(rsi) : : "memory");
+                             : "+a"(rax), "+D"(rdi), "+S"(rsi)
+                             :
+                             : "memory");
     }
     return rdtsc() - t0;
 }
@@ -70,7 +72,9 @@ static u64 loop_cpuid_nop(unsigned long n)
         u32 a = 0x40000001, b = 0, c = 0, d = 0;
 
         __asm__ __volatile__("xchg %%ax, %%ax" /* 2 bytes, as cpuid */
-                             : "+a"(a), "+b"(b), "+c"(c), "+d"(d) : : "memory");
+                             : "+a"(a), "+b"(b), "+c"(c), "+d"(d)
+                             :
+                             : "memory");
     }
     return rdtsc() - t0;
 }

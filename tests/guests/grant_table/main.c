@@ -27,7 +27,7 @@ const char test_title[] = "grant_table: v1 table size, version, frames in the ph
 
 static struct gnttab_query_size query(u16 dom, long *rc)
 {
-    struct gnttab_query_size q = { .dom = dom, .status = 0x7777 };
+    struct gnttab_query_size q = {.dom = dom, .status = 0x7777};
 
     *rc = hypercall_grant_table_op(GNTTABOP_query_size, &q, 1);
     return q;
@@ -36,8 +36,7 @@ static struct gnttab_query_size query(u16 dom, long *rc)
 static long map_frame(u64 idx, u64 gfn)
 {
     struct xen_add_to_physmap x = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = idx, .gpfn = gfn
-    };
+        .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = idx, .gpfn = gfn};
 
     return hypercall_memory_op(XENMEM_add_to_physmap, &x);
 }
@@ -45,7 +44,7 @@ static long map_frame(u64 idx, u64 gfn)
 /* setup_table for n frames: the status, and the frames' GFNs in out[]. */
 static s16 frames(u32 n, u64 *out)
 {
-    struct gnttab_setup_table s = { .dom = DOMID_SELF, .nr_frames = n, .status = 0x7777 };
+    struct gnttab_setup_table s = {.dom = DOMID_SELF, .nr_frames = n, .status = 0x7777};
     long rc;
 
     for (u32 i = 0; i < n; i++)
@@ -76,8 +75,8 @@ static void check_size(void)
 
 static void check_version(void)
 {
-    struct gnttab_set_version sv = { .version = 1 };
-    struct gnttab_get_version gv = { .dom = DOMID_SELF };
+    struct gnttab_set_version sv = {.version = 1};
+    struct gnttab_get_version gv = {.dom = DOMID_SELF};
     long rc;
 
     rc = hypercall_grant_table_op(GNTTABOP_set_version, &sv, 1);
@@ -128,8 +127,8 @@ static void check_frames(void)
     check(rc == 0, "add_to_physmap(grant frame 3): rc %ld", rc);
     q = query(DOMID_SELF, &rc);
     check(q.nr_frames == 4, "%u frames after mapping frame 3", q.nr_frames);
-    check(frames(4, gfns) == GNTST_okay && gfns[0] == GFN_B && gfns[1] == NONE &&
-              gfns[2] == NONE && gfns[3] == GFN_C,
+    check(frames(4, gfns) == GNTST_okay && gfns[0] == GFN_B && gfns[1] == NONE && gfns[2] == NONE &&
+              gfns[3] == GFN_C,
           "frames: %#lx %#lx %#lx %#lx", gfns[0], gfns[1], gfns[2], gfns[3]);
 
     /* Beyond the limit, and v2 status frames. */
@@ -143,8 +142,7 @@ static void check_frames(void)
     /* A shared_info mapped over frame 3's GFN takes its place. */
     {
         struct xen_add_to_physmap x = {
-            .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = GFN_C
-        };
+            .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = GFN_C};
 
         rc = hypercall_memory_op(XENMEM_add_to_physmap, &x);
         check(rc == 0, "add_to_physmap(shared_info over a grant frame): rc %ld", rc);

@@ -7,10 +7,14 @@
 static const char *mode_name(enum hvm_mode m)
 {
     switch (m) {
-    case HVM_MODE_64: return "64-bit";
-    case HVM_MODE_32: return "32-bit protected";
-    case HVM_MODE_16: return "16-bit protected";
-    default: return "real";
+    case HVM_MODE_64:
+        return "64-bit";
+    case HVM_MODE_32:
+        return "32-bit protected";
+    case HVM_MODE_16:
+        return "16-bit protected";
+    default:
+        return "real";
     }
 }
 
@@ -20,8 +24,8 @@ void vcpu_dump(struct vcpu *v)
     struct hvm_dump_state ds;
 
     hvm_ops->get_dump_state(v, &ds);
-    printk("  d%uv%u: %s mode, CPL %u, %llu exits, %llu hypercalls\n", v->domain->domid,
-           v->vcpu_id, mode_name(ds.mode), ds.cpl, (unsigned long long)v->exits,
+    printk("  d%uv%u: %s mode, CPL %u, %llu exits, %llu hypercalls\n", v->domain->domid, v->vcpu_id,
+           mode_name(ds.mode), ds.cpl, (unsigned long long)v->exits,
            (unsigned long long)v->hypercalls);
     printk("  rip %04x:%016llx  rflags %016llx  rsp %04x:%016llx\n", ds.cs,
            (unsigned long long)r->rip, (unsigned long long)r->rflags, ds.ss,

@@ -33,8 +33,7 @@ static void vcpu_down(struct vcpu *v)
         if (!(READ_ONCE(d->vcpu[i]->pause_flags) & VPF_DOWN))
             online++;
     if (!online) {
-        printk("d%u (%s): all vCPUs halted with interrupts off: powering off\n", d->domid,
-               d->name);
+        printk("d%u (%s): all vCPUs halted with interrupts off: powering off\n", d->domid, d->name);
         if (console_loglevel >= LOG_DEBUG)
             vcpu_dump(v);
         domain_shutdown(d, SHUTDOWN_poweroff);
@@ -82,7 +81,10 @@ enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetc
         return HVM_RESUME;
     }
     domain_crash(d, "v%u: %s guest-physical %#llx, outside the domain's memory (rip %#llx)",
-                 v->vcpu_id, fetch ? "instruction fetch from" : write ? "write to" : "read of",
+                 v->vcpu_id,
+                 fetch   ? "instruction fetch from"
+                 : write ? "write to"
+                         : "read of",
                  (unsigned long long)gpa, (unsigned long long)v->hvm.regs.rip);
     return HVM_CRASH;
 }

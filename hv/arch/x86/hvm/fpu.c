@@ -15,7 +15,7 @@
 #include <asm/hvm/fpu.h>
 
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define FXSAVE_SIZE      512
+#define FXSAVE_SIZE 512
 #define XSAVE_HDR_OFFSET 512
 
 static bool use_xsave;
@@ -107,8 +107,7 @@ void hvm_ctxt_switch_from(struct vcpu *v)
     if (use_xsave) {
         /* The guest may have changed XCR0 itself if XSETBV was not intercepted. */
         v->hvm.xcr0 = xgetbv(0);
-        __asm__ __volatile__("xsave (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u)
-                             : "memory");
+        __asm__ __volatile__("xsave (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u) : "memory");
     } else {
         __asm__ __volatile__("fxsave (%0)" : : "r"(v->hvm.fpu_area) : "memory");
     }
@@ -124,8 +123,7 @@ void hvm_ctxt_switch_to(struct vcpu *v)
 
     if (use_xsave) {
         xsetbv(0, v->hvm.xcr0);
-        __asm__ __volatile__("xrstor (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u)
-                             : "memory");
+        __asm__ __volatile__("xrstor (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u) : "memory");
     } else {
         __asm__ __volatile__("fxrstor (%0)" : : "r"(v->hvm.fpu_area) : "memory");
     }

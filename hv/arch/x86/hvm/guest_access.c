@@ -43,7 +43,7 @@ static int mem_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new, unsigned size)
     } else {
         u32 o = (u32)old;
 
-        ok = __atomic_compare_exchange_n((u32 *)p, &o, (u32)new, false, __ATOMIC_SEQ_CST,
+        ok = __atomic_compare_exchange_n((u32 *)p, &o, (u32) new, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST);
     }
     return ok ? 0 : -EAGAIN;
@@ -69,7 +69,7 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
                       struct guest_fault *fault)
 {
     struct domain *d = v->domain;
-    const struct guest_mem_ops ops = { .ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg };
+    const struct guest_mem_ops ops = {.ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg};
     bool wide = hvm_ops->guest_mode(v) == HVM_MODE_64;
     struct guest_paging pg;
     unsigned cpl;

@@ -33,8 +33,8 @@ long hypercall_continue(unsigned int argno, u64 value)
 /* Rewrite the argument register (in the convention of the call) for the repeat. */
 static void set_arg(struct guest_regs *r, bool compat, unsigned int argno, u64 value)
 {
-    u64 *regs64[HYPERCALL_MAX_ARGS] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9 };
-    u64 *regs32[HYPERCALL_MAX_ARGS] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp };
+    u64 *regs64[HYPERCALL_MAX_ARGS] = {&r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9};
+    u64 *regs32[HYPERCALL_MAX_ARGS] = {&r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp};
 
     if (compat)
         *regs32[argno] = (u32)value;

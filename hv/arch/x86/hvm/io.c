@@ -63,8 +63,8 @@ static void inject_fault(struct vcpu *v, const struct guest_fault *f)
 }
 
 /* INS/OUTS (optionally REP): addr_bits is the address size, 16, 32 or 64. */
-enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in,
-                                        bool rep, unsigned addr_bits, u64 seg_base)
+enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
+                                        unsigned addr_bits, u64 seg_base)
 {
     struct guest_regs *r = &v->hvm.regs;
     u64 amask = addr_bits == 64 ? ~0ull : (1ull << addr_bits) - 1;

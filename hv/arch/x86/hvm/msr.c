@@ -20,7 +20,7 @@
  * 0 for HVM guests and ignores writes to NB_CFG. So do we.
  */
 #define MSR_K8_ENABLE_C1E 0xc0010055
-#define MSR_AMD64_NB_CFG  0xc001001f
+#define MSR_AMD64_NB_CFG 0xc001001f
 
 static int write_hypercall_page(struct vcpu *v, u64 val)
 {

@@ -123,8 +123,7 @@ static int shatter(struct domain *d, u64 gfn)
 }
 
 /* Set one entry and free whatever RAM it replaced. Caller holds the p2m lock. */
-static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order,
-                            enum p2m_type t)
+static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order, enum p2m_type t)
 {
     struct npt_entry old;
     int rc;
@@ -168,7 +167,9 @@ static void clear_frames(void *va, unsigned order)
         __asm__ __volatile__("movq %1, 0(%0); movq %1, 8(%0); movq %1, 16(%0); "
                              "movq %1, 24(%0); movq %1, 32(%0); movq %1, 40(%0); "
                              "movq %1, 48(%0); movq %1, 56(%0)"
-                             : : "r"(p), "r"(0ull) : "memory");
+                             :
+                             : "r"(p), "r"(0ull)
+                             : "memory");
 }
 
 /* One fresh zeroed 4 KiB RAM frame at gfn. Caller holds the p2m lock. */

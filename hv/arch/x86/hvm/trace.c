@@ -54,12 +54,12 @@ void trace_dump(struct vcpu *v)
 
         if (e->kind == TRACE_EXIT)
             printk("    -%-12llu exit %-10s info1 %#llx info2 %#llx rip %#llx\n", age,
-                   hvm_ops->exit_name(e->code), (unsigned long long)e->a,
-                   (unsigned long long)e->b, (unsigned long long)e->c);
+                   hvm_ops->exit_name(e->code), (unsigned long long)e->a, (unsigned long long)e->b,
+                   (unsigned long long)e->c);
         else
             printk("    -%-12llu hypercall %llu (%#llx, %#llx) = %lld\n", age,
-                   (unsigned long long)e->code, (unsigned long long)e->a,
-                   (unsigned long long)e->b, (long long)e->c);
+                   (unsigned long long)e->code, (unsigned long long)e->a, (unsigned long long)e->b,
+                   (long long)e->c);
     }
 }
 

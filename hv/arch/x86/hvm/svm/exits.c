@@ -85,8 +85,8 @@ static enum hvm_disposition exit_npf(struct vcpu *v, struct vmcb *vmcb, unsigned
 static u64 seg_base(struct vmcb *vmcb, unsigned seg)
 {
     /* EXITINFO1 segment numbering: ES, CS, SS, DS, FS, GS. */
-    const struct svm_seg *segs[] = { &vmcb->es, &vmcb->cs, &vmcb->ss,
-                                     &vmcb->ds, &vmcb->fs, &vmcb->gs };
+    const struct svm_seg *segs[] = {&vmcb->es, &vmcb->cs, &vmcb->ss,
+                                    &vmcb->ds, &vmcb->fs, &vmcb->gs};
 
     if (seg >= ARRAY_SIZE(segs))
         return 0;
@@ -131,31 +131,31 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
 }
 
 static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
-    [SVM_EXIT_INTR] = { exit_nothing, 0, "INTR" },
-    [SVM_EXIT_NMI] = { exit_nothing, 0, "NMI" },
-    [SVM_EXIT_SMI] = { exit_nothing, 0, "SMI" },
-    [SVM_EXIT_INIT] = { exit_nothing, 0, "INIT" },
-    [SVM_EXIT_VINTR] = { exit_vintr, 0, "VINTR" },
-    [SVM_EXIT_CPUID] = { exit_cpuid, 2, "CPUID" },
-    [SVM_EXIT_INVD] = { exit_skip, 2, "INVD" },
-    [SVM_EXIT_PAUSE] = { exit_skip, 2, "PAUSE" },
-    [SVM_EXIT_HLT] = { exit_hlt, 1, "HLT" },
-    [SVM_EXIT_IOIO] = { exit_ioio, 0, "IOIO" },
-    [SVM_EXIT_MSR] = { exit_msr, 2, "MSR" },
-    [SVM_EXIT_SHUTDOWN] = { exit_shutdown, 0, "SHUTDOWN" },
-    [SVM_EXIT_VMRUN] = { exit_ud, 0, "VMRUN" },
-    [SVM_EXIT_VMMCALL] = { exit_vmmcall, 3, "VMMCALL" },
-    [SVM_EXIT_VMLOAD] = { exit_ud, 0, "VMLOAD" },
-    [SVM_EXIT_VMSAVE] = { exit_ud, 0, "VMSAVE" },
-    [SVM_EXIT_STGI] = { exit_ud, 0, "STGI" },
-    [SVM_EXIT_CLGI] = { exit_ud, 0, "CLGI" },
-    [SVM_EXIT_SKINIT] = { exit_ud, 0, "SKINIT" },
-    [SVM_EXIT_WBINVD] = { exit_skip, 2, "WBINVD" },
-    [SVM_EXIT_MONITOR] = { exit_ud, 0, "MONITOR" },
-    [SVM_EXIT_MWAIT] = { exit_ud, 0, "MWAIT" },
-    [SVM_EXIT_MWAIT_COND] = { exit_ud, 0, "MWAIT_COND" },
-    [SVM_EXIT_XSETBV] = { exit_xsetbv, 3, "XSETBV" },
-    [SVM_EXIT_NPF] = { exit_npf, 0, "NPF" },
+    [SVM_EXIT_INTR] = {exit_nothing, 0, "INTR"},
+    [SVM_EXIT_NMI] = {exit_nothing, 0, "NMI"},
+    [SVM_EXIT_SMI] = {exit_nothing, 0, "SMI"},
+    [SVM_EXIT_INIT] = {exit_nothing, 0, "INIT"},
+    [SVM_EXIT_VINTR] = {exit_vintr, 0, "VINTR"},
+    [SVM_EXIT_CPUID] = {exit_cpuid, 2, "CPUID"},
+    [SVM_EXIT_INVD] = {exit_skip, 2, "INVD"},
+    [SVM_EXIT_PAUSE] = {exit_skip, 2, "PAUSE"},
+    [SVM_EXIT_HLT] = {exit_hlt, 1, "HLT"},
+    [SVM_EXIT_IOIO] = {exit_ioio, 0, "IOIO"},
+    [SVM_EXIT_MSR] = {exit_msr, 2, "MSR"},
+    [SVM_EXIT_SHUTDOWN] = {exit_shutdown, 0, "SHUTDOWN"},
+    [SVM_EXIT_VMRUN] = {exit_ud, 0, "VMRUN"},
+    [SVM_EXIT_VMMCALL] = {exit_vmmcall, 3, "VMMCALL"},
+    [SVM_EXIT_VMLOAD] = {exit_ud, 0, "VMLOAD"},
+    [SVM_EXIT_VMSAVE] = {exit_ud, 0, "VMSAVE"},
+    [SVM_EXIT_STGI] = {exit_ud, 0, "STGI"},
+    [SVM_EXIT_CLGI] = {exit_ud, 0, "CLGI"},
+    [SVM_EXIT_SKINIT] = {exit_ud, 0, "SKINIT"},
+    [SVM_EXIT_WBINVD] = {exit_skip, 2, "WBINVD"},
+    [SVM_EXIT_MONITOR] = {exit_ud, 0, "MONITOR"},
+    [SVM_EXIT_MWAIT] = {exit_ud, 0, "MWAIT"},
+    [SVM_EXIT_MWAIT_COND] = {exit_ud, 0, "MWAIT_COND"},
+    [SVM_EXIT_XSETBV] = {exit_xsetbv, 3, "XSETBV"},
+    [SVM_EXIT_NPF] = {exit_npf, 0, "NPF"},
 };
 
 const char *svm_exit_name(u64 code)
@@ -175,15 +175,14 @@ enum hvm_disposition svm_handle_exit(struct vcpu *v, unsigned *insn_len)
 
     trace_exit(v, code, vmcb->exitinfo1, vmcb->exitinfo2, v->hvm.regs.rip);
     if ((u32)code == SVM_EXIT_INVALID_LOW) {
-        domain_crash(v->domain, "v%u: VMRUN refused the vCPU state (VMEXIT_INVALID)",
-                     v->vcpu_id);
+        domain_crash(v->domain, "v%u: VMRUN refused the vCPU state (VMEXIT_INVALID)", v->vcpu_id);
         return HVM_CRASH;
     }
     row = code < SVM_EXIT_NR ? &exit_table[code] : NULL;
     if (!row || !row->handler) {
-        domain_crash(v->domain, "v%u: unexpected exit %#llx (info1 %#llx info2 %#llx)",
-                     v->vcpu_id, (unsigned long long)code,
-                     (unsigned long long)vmcb->exitinfo1, (unsigned long long)vmcb->exitinfo2);
+        domain_crash(v->domain, "v%u: unexpected exit %#llx (info1 %#llx info2 %#llx)", v->vcpu_id,
+                     (unsigned long long)code, (unsigned long long)vmcb->exitinfo1,
+                     (unsigned long long)vmcb->exitinfo2);
         return HVM_CRASH;
     }
     *insn_len = row->insn_len;

@@ -91,8 +91,7 @@ static int svm_cpu_up(void)
     cpuid(CPUID_SVM_FEATURES, &r);
     svm_asid_cpu_init(r.ebx);
     if (cpu == 0)
-        printk("svm: enabled (revision %u, %u ASIDs, features %#x)\n", r.eax & 0xff, r.ebx,
-               r.edx);
+        printk("svm: enabled (revision %u, %u ASIDs, features %#x)\n", r.eax & 0xff, r.ebx, r.edx);
     return 0;
 }
 

@@ -13,8 +13,8 @@ struct svm_vcpu {
     u32 asid;
     u64 asid_generation;
     unsigned asid_cpu;
-    bool flush_tlb;       /* the p2m changed: flush this vCPU's TLB at the next entry */
-    u64 reinject;         /* event whose delivery an exit interrupted (EXITINTINFO) */
+    bool flush_tlb; /* the p2m changed: flush this vCPU's TLB at the next entry */
+    u64 reinject;   /* event whose delivery an exit interrupted (EXITINTINFO) */
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)

@@ -9,7 +9,7 @@
 #include <asm/p2m.h>
 #include "svm.h"
 
-#define IOPM_ORDER  2 /* 12 KiB used */
+#define IOPM_ORDER 2  /* 12 KiB used */
 #define MSRPM_ORDER 1 /* 8 KiB */
 
 static void *iopm, *msrpm;
@@ -38,7 +38,7 @@ static void msr_passthrough(u32 msr)
         base = 0x1000, msr -= 0xc0010000u;
     else
         return;
-    map[base + msr / 4] &= (u8)~(3u << ((msr % 4) * 2));
+    map[base + msr / 4] &= (u8) ~(3u << ((msr % 4) * 2));
 }
 
 /*
@@ -49,8 +49,16 @@ static void msr_passthrough(u32 msr)
 int svm_bitmaps_init(void)
 {
     static const u32 switched_msrs[] = {
-        MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
-        MSR_SFMASK, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+        MSR_FS_BASE,
+        MSR_GS_BASE,
+        MSR_KERNEL_GS_BASE,
+        MSR_STAR,
+        MSR_LSTAR,
+        MSR_CSTAR,
+        MSR_SFMASK,
+        MSR_IA32_SYSENTER_CS,
+        MSR_IA32_SYSENTER_ESP,
+        MSR_IA32_SYSENTER_EIP,
     };
 
     if (iopm)
@@ -81,8 +89,7 @@ int svm_vmcb_init(struct vcpu *v)
 
     memset(vmcb, 0, sizeof(*vmcb));
     vmcb->intercept_misc1 = SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT | SVM_I1_CPUID |
-                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_IOIO | SVM_I1_MSR |
-                            SVM_I1_SHUTDOWN;
+                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE |
                             SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_WBINVD |
                             SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C | SVM_I2_XSETBV;

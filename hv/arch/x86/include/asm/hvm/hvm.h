@@ -64,12 +64,12 @@ struct hvm_dump_state {
 /* The vendor-neutral part of a vCPU. */
 struct hvm_vcpu {
     struct guest_regs regs;
-    u64 xcr0;             /* guest's XCR0 (loaded while the vCPU is on a CPU) */
-    void *fpu_area;       /* XSAVE/FXSAVE image while the vCPU is off-CPU */
-    u64 dr[4];            /* debug address registers (not switched by hardware) */
+    u64 xcr0;               /* guest's XCR0 (loaded while the vCPU is on a CPU) */
+    void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
+    u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
-    u64 tsc_offset;       /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
-    struct svm_vcpu *svm; /* vendor part */
+    u64 tsc_offset;         /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
+    struct svm_vcpu *svm;   /* vendor part */
 };
 
 struct hvm_ops {
@@ -142,8 +142,8 @@ void hvm_cpuid_domain_destroy(struct domain *d);
 enum hvm_disposition hvm_exit_cpuid(struct vcpu *v);
 enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
-enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in,
-                                        bool rep, unsigned addr_size, u64 seg_base);
+enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
+                                        unsigned addr_size, u64 seg_base);
 enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
 enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
