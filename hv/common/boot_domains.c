@@ -170,13 +170,23 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         pr_err("domain %s: %s; not started\n", desc->name, why);
         return NULL;
     }
+    if (desc->cpus && schedule_domain_pin(d, desc->cpus)) {
+        pr_err("domain %s: cpus=: none of those CPUs is online; not started\n", desc->name);
+        domain_destroy_unstarted(d);
+        return NULL;
+    }
     time_limit_s[idx] = desc->timeout;
     time_limit_domid[idx] = d->domid;
     slot_domid[idx] = d->domid;
     d->on_reboot = desc->on_reboot;
     d->on_crash = desc->on_crash;
-    d->weight = desc->weight;
-    d->cap = desc->cap;
+    if (desc->weight != DOMAIN_WEIGHT_DEFAULT || desc->cap) {
+        int rc = schedule_domain_set_params(d, desc->weight, desc->cap);
+
+        if (rc)
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n",
+                    desc->name, schedule_policy_name());
+    }
     d->on_destroyed = domain_ended;
     return d;
 }

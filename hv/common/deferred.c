@@ -31,6 +31,11 @@ bool defer_work(struct deferred_work *w)
     return added;
 }
 
+bool deferred_work_pending(void)
+{
+    return __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
+}
+
 void deferred_work_run(void)
 {
     unsigned long flags;

@@ -111,6 +111,7 @@ static void vcpu_free(struct vcpu *v)
     if (!v)
         return;
     events_vcpu_free(v);
+    hvm_vlapic_destroy(v);
     if (v->hvm.svm)
         hvm_ops->vcpu_destroy(v);
     hvm_fpu_destroy(v);
@@ -129,7 +130,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->pause_flags = VPF_DOWN;
     v->trace = xzalloc_obj(struct vcpu_trace);
     if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v) ||
-        events_vcpu_init(v)) {
+        events_vcpu_init(v) || hvm_vlapic_init(v)) {
         vcpu_free(v);
         return NULL;
     }
@@ -192,6 +193,7 @@ struct domain *domain_create(const char *name, unsigned nr_vcpus, u64 max_pages)
     spin_unlock_irqrestore(&domain_list_lock, flags);
     if (rc)
         goto fail;
+    schedule_domain_init(d);
     rc = events_domain_init(d); /* needs the domain id */
     if (!rc)
         rc = hvm_cpuid_domain_init(d);
@@ -253,7 +255,10 @@ bool vcpu_runnable(const struct vcpu *v)
 
 void vcpu_set_flag(struct vcpu *v, u32 flag)
 {
-    __atomic_fetch_or(&v->pause_flags, flag, __ATOMIC_SEQ_CST);
+    u32 old = __atomic_fetch_or(&v->pause_flags, flag, __ATOMIC_SEQ_CST);
+
+    if (!(old & flag))
+        schedule_vcpu_update(v);
 }
 
 void vcpu_clear_flag(struct vcpu *v, u32 flag)
@@ -261,38 +266,38 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag)
     u32 old = __atomic_fetch_and(&v->pause_flags, ~flag, __ATOMIC_SEQ_CST);
 
     if (old & flag)
-        schedule_wake(v);
+        schedule_vcpu_update(v);
 }
 
 void vcpu_block(struct vcpu *v)
 {
     vcpu_set_flag(v, VPF_BLOCKED);
     /*
-     * An event raised before the flag was visible found nothing to wake:
-     * look again after setting it (both sides are sequentially consistent).
+     * An event or interrupt raised before the flag was visible found
+     * nothing to wake: look again after setting it (both sides are
+     * sequentially consistent).
      */
-    if (hvm_vcpu_has_pending_irq(v))
+    if (hvm_vcpu_has_pending_intr(v))
         vcpu_unblock(v);
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-    if (READ_ONCE(v->is_running))
-        schedule_kick(v);
+    schedule_kick(v);
 }
 
 void domain_pause(struct domain *d)
 {
     __atomic_fetch_add(&d->pause_count, 1, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < d->max_vcpus; i++)
-        vcpu_kick(d->vcpu[i]);
+        schedule_vcpu_update(d->vcpu[i]);
 }
 
 void domain_unpause(struct domain *d)
 {
     if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
         for (unsigned i = 0; i < d->max_vcpus; i++)
-            schedule_wake(d->vcpu[i]);
+            schedule_vcpu_update(d->vcpu[i]);
 }
 
 /* Record the shutdown and make the vCPUs leave their CPUs. False if it was stopping already. */
@@ -314,7 +319,7 @@ static bool mark_stopping(struct domain *d, unsigned reason, bool crashed)
     guest_console_flush(d);
     printk("d%u (%s): shut down: %s\n", d->domid, d->name, shutdown_reason_name(reason));
     for (unsigned i = 0; i < d->max_vcpus; i++)
-        vcpu_kick(d->vcpu[i]);
+        schedule_vcpu_update(d->vcpu[i]); /* it leaves its CPU, never to run again */
     return true;
 }
 
@@ -440,7 +445,10 @@ found:
         unsigned code = d->shutdown_code;
         bool crashed = d->crashed;
         void (*hook)(u16, unsigned, bool) = d->on_destroyed;
+        u64 ns = schedule_domain_cpu_time(d);
 
+        printk("d%u (%s): CPU time %llu.%03llu s\n", id, d->name,
+               (unsigned long long)(ns / 1000000000), (unsigned long long)(ns / 1000000 % 1000));
         domain_exit_stats_print(d);
         domain_free(d);
         printk("d%u: destroyed\n", id);

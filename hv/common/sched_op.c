@@ -23,7 +23,7 @@
 static bool events_need_delivery(struct vcpu *v)
 {
     return vcpu_upcall_pending(v) && domain_callback_vector(v->domain) >= 0 &&
-           !hvm_ops->intr_blocked(v);
+           hvm_ops->intr_blocked(v, false) == HVM_INTR_OK;
 }
 
 /* -EINVAL if @port is not a port of ours in use, else whether it is pending. */

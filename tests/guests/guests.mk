@@ -28,3 +28,7 @@ GUESTS += compat_hypercall
 GUESTS += grant_table
 GUESTS += balloon
 GUESTS += reboot
+GUESTS += smp
+GUESTS += vcpu_op
+GUESTS += lapic_timer
+GUESTS += cpu_share

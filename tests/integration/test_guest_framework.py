@@ -35,6 +35,10 @@ BARE_QEMU_RESULT = {
     "grant_table": "SKIP",
     "balloon": "SKIP",
     "reboot": "SKIP",
+    "smp": "SKIP",
+    "vcpu_op": "SKIP",
+    "lapic_timer": "SKIP",
+    "cpu_share": "SKIP",
 }
 
 

@@ -1,6 +1,7 @@
 /* Boot-time domain descriptions: syntax, defaults, errors, module resolution. */
 #include "unit.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <lares/domain_desc.h>
 #include <lares/errno.h>
@@ -35,6 +36,36 @@ static void full_description(void **state)
     assert_int_equal(d.on_crash, ACTION_RESTART);
     assert_int_equal(parse("a,kernel=0,on_crash=preserve"), 0);
     assert_int_equal(d.on_crash, ACTION_PRESERVE);
+    assert_int_equal(d.cpus, 0); /* any CPU */
+}
+
+static void scheduling_options(void **state)
+{
+    assert_int_equal(parse("a,kernel=0,weight=1,cap=0,cpus=1"), 0);
+    assert_int_equal(d.weight, 1);
+    assert_int_equal(d.cpus, 1u << 1);
+    assert_int_equal(parse("a,kernel=0,weight=65535,cap=1600,cpus=\"0,2-3,63\""), 0);
+    assert_int_equal(d.weight, 65535);
+    assert_int_equal(d.cap, 1600);
+    assert_int_equal(d.cpus, (1ull << 0) | (1ull << 2) | (1ull << 3) | (1ull << 63));
+    assert_int_equal(parse("a,kernel=0,cpus=0-1"), 0);
+    assert_int_equal(d.cpus, 3);
+
+    assert_int_equal(parse("a,kernel=0,weight=0"), -EINVAL);
+    assert_non_null(strstr(err, "weight=0: must be a number from 1 to 65535"));
+    assert_int_equal(parse("a,kernel=0,weight=65536"), -EINVAL);
+    assert_int_equal(parse("a,kernel=0,cap=1601"), -EINVAL);
+    assert_non_null(strstr(err, "cap=1601"));
+    assert_int_equal(parse("a,kernel=0,cap=-1"), -EINVAL);
+    static const char *const bad_cpus[] = {
+        "", "x", "64", "1-", "-1", "3-1", "0,,1", "0,", "0-64", "1 2", "99999999999999999999"};
+    for (unsigned i = 0; i < sizeof(bad_cpus) / sizeof(bad_cpus[0]); i++) {
+        char opt[64];
+
+        snprintf(opt, sizeof(opt), "a,kernel=0,cpus=\"%s\"", bad_cpus[i]);
+        assert_int_equal(parse(opt), -EINVAL);
+        assert_non_null(strstr(err, "cpus="));
+    }
 }
 
 static void defaults(void **state)
@@ -117,6 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(full_description),
         cmocka_unit_test(defaults),
+        cmocka_unit_test(scheduling_options),
         cmocka_unit_test(errors_name_the_problem),
         cmocka_unit_test(resolves_modules_by_index_and_name),
     };

@@ -26,6 +26,7 @@
 #include <lares/list.h>
 #include <lares/npt.h>
 #include <lares/pit_ch2.h>
+#include <lares/sched_core.h>
 #include <lares/spinlock.h>
 #include <lares/types.h>
 #include <asm/hvm/hvm.h>
@@ -49,12 +50,13 @@ struct vcpu {
     struct domain *domain;
 
     /* Scheduling (lares/sched.h). */
-    unsigned int processor; /* physical CPU whose run queue holds it */
-    u32 pause_flags;        /* VPF_*: atomic bit operations */
-    int pause_count;        /* vcpu_pause() nesting */
-    bool is_running;        /* on a physical CPU right now */
-    void *sched_priv;       /* the scheduling policy's per-vCPU data */
-    u64 exits, hypercalls;  /* counters for reports */
+    unsigned int processor;  /* physical CPU it runs on or waits for (scheduler lock) */
+    u32 pause_flags;         /* VPF_*: atomic bit operations */
+    int pause_count;         /* vcpu_pause() nesting */
+    bool is_running;         /* on a physical CPU right now (scheduler lock) */
+    bool is_initialised;     /* has a register state to run (d->lock) */
+    struct sched_vcpu sched; /* the scheduler core's state (scheduler lock) */
+    u64 exits, hypercalls;   /* counters for reports */
 
     struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */
     struct hvm_vcpu hvm;       /* registers, FPU, vendor part */
@@ -126,7 +128,7 @@ struct domain {
     spinlock_t pit_lock;
     struct pit_ch2 pit; /* PIT channel 2 (ports 0x42/0x43/0x61, lares/pit_ch2.h) */
     enum domain_action on_reboot, on_crash;
-    unsigned weight, cap;
+    struct sched_dom sched; /* weight, cap (scheduler lock) */
 
     /* Called (on a CPU with no vCPU of this domain) after destroy freed everything. */
     void (*on_destroyed)(u16 domid, unsigned shutdown_code, bool crashed);
@@ -181,8 +183,9 @@ bool vcpu_runnable(const struct vcpu *v);
 void vcpu_set_flag(struct vcpu *v, u32 flag);
 void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became runnable */
 void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
+void vcpu_unblock(struct vcpu *v);              /* clear VPF_BLOCKED (an interrupt came) */
 void vcpu_dump(struct vcpu *v);
-void vcpu_kick(struct vcpu *v); /* make it leave its CPU soon */
+void vcpu_kick(struct vcpu *v); /* make it leave guest mode soon to see new work */
 
 /* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */
 int guest_console_init(struct domain *d);

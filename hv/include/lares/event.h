@@ -106,8 +106,8 @@ void vcpu_time_refresh(struct vcpu *v);
 void vcpu_tsc_changed(struct vcpu *v);
 
 /* ---- runstate (vcpu_areas.c) ---- */
-/* v enters RUNSTATE_* @state now; the guest's runstate area follows. Scheduler hook. */
-void vcpu_runstate_change(struct vcpu *v, int state);
+/* The scheduler switched v in or out: copy its runstate (@r) to the guest's area. */
+void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r);
 /* v's runstate totals as of now (VCPUOP_get_runstate_info). */
 void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
 

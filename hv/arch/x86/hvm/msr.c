@@ -41,6 +41,8 @@ static int write_hypercall_page(struct vcpu *v, u64 val)
 
 static int guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 {
+    int rc;
+
     switch (msr) {
     case MSR_XEN_HYPERCALL_PAGE:
         *val = 0; /* write-only in Xen: reads as zero */
@@ -50,19 +52,23 @@ static int guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
         *val = 0;
         return 0;
     default:
-        return -EINVAL;
+        rc = hvm_vlapic_rdmsr(v, msr, val); /* IA32_APIC_BASE, x2APIC */
+        return rc == -ENOENT ? -EINVAL : rc;
     }
 }
 
 static int guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 {
+    int rc;
+
     switch (msr) {
     case MSR_XEN_HYPERCALL_PAGE:
         return write_hypercall_page(v, val);
     case MSR_AMD64_NB_CFG:
         return 0; /* ignored */
     default:
-        return -EINVAL;
+        rc = hvm_vlapic_wrmsr(v, msr, val);
+        return rc == -ENOENT ? -EINVAL : rc;
     }
 }
 

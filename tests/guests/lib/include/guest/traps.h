@@ -71,6 +71,17 @@ exinfo_t wrmsr_safe(u32 msr, u64 val);
 /* Load an IDT with limit 0: the next exception triple-faults. */
 void load_empty_idt(void);
 
+/*
+ * Interrupts: a handler for vector @vector (32-255, or 2 for NMIs) runs on
+ * the interrupted stack with interrupts off and returns with iretq; it
+ * must EOI a LAPIC interrupt itself. NULL removes it (an unexpected
+ * interrupt is a crash, like an unexpected exception).
+ */
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+void irq_set_handler(unsigned int vector, irq_handler_t fn);
+
 void traps_init(void);
+/* A secondary vCPU: the shared IDT (no TSS). */
+void traps_init_ap(void);
 
 #endif
