@@ -5,6 +5,7 @@
 #include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/mm.h>
 #include <lares/spinlock.h>
 #include <lares/string.h>
 #include <lares/timer.h>
@@ -131,10 +132,22 @@ static void key_exit_stats(void *ctx, unsigned char key)
     domains_unlock(flags);
 }
 
+static void key_memory(void *ctx, unsigned char key)
+{
+    unsigned long flags = domains_lock();
+
+    printk("memory: %llu pages free\n", (unsigned long long)free_page_count());
+    for (struct domain *d = domain_next_locked(-1); d; d = domain_next_locked(d->domid))
+        printk("memory: d%u (%s): %llu pages, limit %llu\n", d->domid, d->name,
+               (unsigned long long)domain_page_count(d), (unsigned long long)d->max_pages);
+    domains_unlock(flags);
+}
+
 void console_service_start(void)
 {
     init_keys();
     register_debug_key('e', key_exit_stats, NULL, "VM exits of each domain, by reason");
+    register_debug_key('m', key_memory, NULL, "free memory, and each domain's pages");
     console_focus_init(&focus, &focus_ops);
     console_pv_setup();
     init_timer(&service_timer, service_tick, NULL, smp_processor_id());

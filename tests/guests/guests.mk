@@ -32,3 +32,4 @@ GUESTS += smp
 GUESTS += vcpu_op
 GUESTS += lapic_timer
 GUESTS += cpu_share
+GUESTS += console_echo

@@ -35,6 +35,7 @@ BARE_QEMU_RESULT = {
     "grant_table": "SKIP",
     "balloon": "SKIP",
     "reboot": "SKIP",
+    "console_echo": "SKIP",
     "smp": "SKIP",
     "vcpu_op": "SKIP",
     "lapic_timer": "SKIP",
