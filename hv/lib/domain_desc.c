@@ -37,9 +37,14 @@ static bool valid_name(const char *s)
 
 static int parse_action(const char *v, enum domain_action *out)
 {
-    if (!strcmp(v, "destroy")) {
-        *out = ACTION_DESTROY;
-        return 0;
+    static const char *const names[] = {
+        [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve"};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+        if (!strcmp(v, names[i])) {
+            *out = (enum domain_action)i;
+            return 0;
+        }
     }
     return -EINVAL;
 }
@@ -147,7 +152,7 @@ static int apply(struct domain_desc *d, const char *key, const char *v, char *er
         }
     } else if (!strcmp(key, "on_reboot") || !strcmp(key, "on_crash")) {
         if (parse_action(v, key[3] == 'r' ? &d->on_reboot : &d->on_crash)) {
-            format(err, errlen, "%s=%s: only 'destroy' is supported", key, v);
+            format(err, errlen, "%s=%s: must be destroy, restart or preserve", key, v);
             return -EINVAL;
         }
     } else {
@@ -166,6 +171,8 @@ static void set_defaults(struct domain_desc *d)
     d->memory = DOMAIN_MEM_DEFAULT;
     d->vcpus = 1;
     d->weight = DOMAIN_WEIGHT_DEFAULT;
+    d->on_reboot = ACTION_RESTART;
+    d->on_crash = ACTION_DESTROY;
     d->kernel_module = -1;
     d->initrd_module = -1;
 }

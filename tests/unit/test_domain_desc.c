@@ -31,6 +31,11 @@ static void full_description(void **state)
     assert_int_equal(d.weight, 512);
     assert_int_equal(d.cap, 50);
     assert_int_equal(d.on_crash, ACTION_DESTROY);
+    assert_int_equal(parse("a,kernel=0,on_reboot=destroy,on_crash=restart"), 0);
+    assert_int_equal(d.on_reboot, ACTION_DESTROY);
+    assert_int_equal(d.on_crash, ACTION_RESTART);
+    assert_int_equal(parse("a,kernel=0,on_crash=preserve"), 0);
+    assert_int_equal(d.on_crash, ACTION_PRESERVE);
     assert_int_equal(d.cpus, 0); /* any CPU */
 }
 
@@ -72,6 +77,8 @@ static void defaults(void **state)
     assert_string_equal(d.initrd, "");
     assert_int_equal(d.weight, DOMAIN_WEIGHT_DEFAULT);
     assert_int_equal(d.timeout, 0);
+    assert_int_equal(d.on_reboot, ACTION_RESTART);
+    assert_int_equal(d.on_crash, ACTION_DESTROY);
 }
 
 static void errors_name_the_problem(void **state)
@@ -101,8 +108,9 @@ static void errors_name_the_problem(void **state)
     assert_int_equal(parse("a,kernel=0,timeout=0"), -EINVAL);
     assert_non_null(strstr(err, "timeout=0"));
     assert_int_equal(parse("a,kernel=0,timeout=1h"), -EINVAL);
-    assert_int_equal(parse("a,kernel=0,on_reboot=restart"), -EINVAL);
-    assert_non_null(strstr(err, "on_reboot=restart"));
+    assert_int_equal(parse("a,kernel=0,on_reboot=explode"), -EINVAL);
+    assert_non_null(strstr(err, "on_reboot=explode"));
+    assert_int_equal(parse("a,kernel=0,on_crash=Destroy"), -EINVAL);
     assert_int_equal(parse("a,kernel="), -EINVAL);
 }
 

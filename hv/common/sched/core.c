@@ -12,8 +12,10 @@
  * domain up by id.
  */
 #include <lares/console.h>
+#include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/event.h>
 #include <lares/format.h>
 #include <lares/lib.h>
 #include <lares/param.h>
@@ -239,6 +241,11 @@ void schedule_kick(struct vcpu *v)
         schedule_timer_kick_cpu(cpu); /* any interrupt makes it exit */
 }
 
+void schedule_poke(struct vcpu *v)
+{
+    schedule_kick(v); /* an exit, not a reschedule: the next entry sees the new work */
+}
+
 void schedule_yield(void)
 {
     struct vcpu *v = current_vcpu();
@@ -303,6 +310,15 @@ static void tick_stop(unsigned cpu)
     stop_timer(&sc->tick);
 }
 
+/* The guest's runstate area follows the core's runstate at each switch. Scheduler lock held. */
+static void publish_runstate(struct vcpu *v, s_time_t now)
+{
+    struct vcpu_runstate_info r;
+
+    runstate_snapshot(&v->sched.runstate, now, &r);
+    vcpu_runstate_publish(v, &r);
+}
+
 /*
  * Ask the core what this CPU runs next, after @prev (the vCPU it ran last,
  * its state saved already; NULL if idle). Marks the change in is_running
@@ -326,12 +342,15 @@ static struct vcpu *pick_next(unsigned cpu, struct vcpu *prev, s_time_t *slice)
     if (prev && prev != next) {
         stopping = prev->domain->is_shutting_down;
         stopping_domid = prev->domain->domid;
+        publish_runstate(prev, now); /* before it may be destroyed */
         /* Ordered against domain_shutdown(): see domain_maybe_destroy_id(). */
         __atomic_store_n(&prev->is_running, false, __ATOMIC_SEQ_CST);
     }
     if (next) {
         next->processor = cpu;
         __atomic_store_n(&next->is_running, true, __ATOMIC_SEQ_CST);
+        if (next != prev)
+            publish_runstate(next, now);
     }
     spin_unlock(&sched_lock);
     if (stopping)
@@ -344,7 +363,7 @@ static void idle(unsigned cpu)
 {
     tick_stop(cpu);
     /* STI;HLT is atomic: a kick arriving after the check still wakes us. */
-    while (!READ_ONCE(sched_cpus[cpu].preempt))
+    while (!READ_ONCE(sched_cpus[cpu].preempt) && !deferred_work_pending())
         __asm__ __volatile__("sti; hlt; cli" ::: "memory");
 }
 
@@ -357,6 +376,8 @@ __noreturn void schedule_run_cpu(void)
     for (;;) {
         s_time_t slice = -1;
 
+        local_irq_enable();
+        deferred_work_run(); /* between vCPUs: interrupts on, nothing held */
         local_irq_disable();
         v = pick_next(cpu, v, &slice);
         if (!v) {

@@ -26,10 +26,12 @@
 #define DOMAIN_CPUS_MAX 64                      /* cpus= names CPUs 0..63 */
 #define DOMAIN_TIMEOUT_MAX 86400
 
+/* What happens when a domain reboots or crashes (on_reboot=, on_crash=). */
 enum domain_action {
-    ACTION_DESTROY = 0, /* the only action implemented so far */
-    ACTION_RESTART,
-    ACTION_PRESERVE,
+    ACTION_DESTROY = 0, /* free it (on_crash default) */
+    ACTION_RESTART, /* destroy it, then build it again from its boot description (on_reboot default)
+                     */
+    ACTION_PRESERVE, /* keep it, stopped, with its memory, for inspection */
 };
 
 struct domain_desc {

@@ -67,6 +67,12 @@ static inline void schedule_wake(struct vcpu *v)
  */
 void schedule_kick(struct vcpu *v);
 
+/*
+ * If v is in guest mode on another CPU, make it exit once (an IPI) so that
+ * its next entry sees new work (a pending upcall); it keeps its CPU.
+ */
+void schedule_poke(struct vcpu *v);
+
 /* The running vCPU lets the others run first. */
 void schedule_yield(void);
 

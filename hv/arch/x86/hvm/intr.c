@@ -24,18 +24,21 @@
  * instructions take the interrupt right away, as QEMU would.
  */
 #include <lares/domain.h>
+#include <lares/event.h>
 #include <lares/guest_access.h>
 #include <lares/vlapic.h>
 #include <asm/hvm/hvm.h>
 
 /*
- * The event-channel callback vector if it is due for v, else -1. Event
- * channels and vcpu_info belong to the event-channel code, which fills
- * this in; until then nothing raises upcalls.
+ * The event-channel callback vector if it is due for v, else -1: while
+ * the vCPU's evtchn_upcall_pending is set, like a level-triggered line the
+ * guest lowers by clearing that flag.
  */
 static int callback_vector_pending(struct vcpu *v)
 {
-    return -1;
+    int vector = domain_callback_vector(v->domain);
+
+    return vector >= 0 && vcpu_upcall_pending(v) ? vector : -1;
 }
 
 static int vlapic_vector(struct vcpu *v)
@@ -51,8 +54,12 @@ static int vlapic_vector(struct vcpu *v)
 
 bool hvm_vcpu_has_pending_intr(struct vcpu *v)
 {
-    return __atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST) ||
-           callback_vector_pending(v) >= 0 || vlapic_vector(v) >= 0;
+    /*
+     * Any raised upcall counts, whatever the callback type: a guest that
+     * polls its event bits sleeps in SCHEDOP_block until an event comes.
+     */
+    return __atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST) || vcpu_upcall_pending(v) ||
+           vlapic_vector(v) >= 0;
 }
 
 #define INSN_HLT 0xf4

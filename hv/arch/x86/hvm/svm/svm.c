@@ -135,6 +135,7 @@ static void svm_enter(struct vcpu *v)
     s->reinject = 0;
 
     svm_asid_assign(s);
+    vmcb->tsc_offset = v->hvm.tsc_offset;
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
     vmcb->rip = r->rip;

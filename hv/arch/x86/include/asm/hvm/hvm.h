@@ -82,6 +82,7 @@ struct hvm_vcpu {
     void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
     u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
+    u64 tsc_offset;         /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
     struct svm_vcpu *svm;   /* vendor part */
 
     /* Interrupts (hvm/vlapic.c, hvm/intr.c). */
