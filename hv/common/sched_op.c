@@ -5,6 +5,7 @@
  * leaves its CPU when the hypercall returns to the run loop, and runs on
  * (after the call, with result 0) once an event wakes it (lares/event.h).
  */
+#include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
@@ -22,7 +23,7 @@
 static bool events_need_delivery(struct vcpu *v)
 {
     return vcpu_upcall_pending(v) && domain_callback_vector(v->domain) >= 0 &&
-           !hvm_ops->intr_blocked(v);
+           hvm_ops->intr_blocked(v, false) == HVM_INTR_OK;
 }
 
 /* -EINVAL if @port is not a port of ours in use, else whether it is pending. */
@@ -84,6 +85,8 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 
     switch (a->arg[0]) {
     case SCHEDOP_yield:
+        /* Linux yields while its console ring is full: make room first. */
+        console_pv_drain(v->domain);
         schedule_yield();
         return 0;
     case SCHEDOP_block:

@@ -18,6 +18,7 @@
 #include <lares/guest_access.h>
 #include <lares/mm.h>
 #include <lares/runstate.h>
+#include <lares/sched.h>
 #include <lares/string.h>
 #include <asm/p2m.h>
 #include <public/vcpu.h>
@@ -96,15 +97,15 @@ static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
         __atomic_store_n(entry_time, r->state_entry_time, __ATOMIC_RELEASE);
 }
 
-void vcpu_runstate_change(struct vcpu *v, int state)
+/* The scheduler's runstate (the one source of truth) at a switch; its lock is held. */
+void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r)
 {
-    runstate_change(&v->events.runstate, state, NOW());
-    publish_runstate(v, &v->events.runstate);
+    publish_runstate(v, r);
 }
 
 void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
 {
-    runstate_snapshot(&v->events.runstate, NOW(), out);
+    schedule_get_runstate(v, out);
 }
 
 /* Pin the page of guest-virtual gva (as caller sees it); the hypervisor's pointer to that byte. */
@@ -151,12 +152,4 @@ long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
     vcpu_runstate_get(v, &now);
     publish_runstate(v, &now);
     return 0;
-}
-
-long vcpu_get_runstate_info(struct vcpu *v, struct vcpu *caller, u64 arg)
-{
-    struct vcpu_runstate_info now;
-
-    vcpu_runstate_get(v, &now);
-    return copy_to_guest(caller, arg, &now, sizeof(now)) ? -EFAULT : 0;
 }

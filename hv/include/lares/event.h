@@ -58,8 +58,7 @@ struct vcpu_events {
     s_time_t period, periodic_last; /* its period; when it last sent VIRQ_TIMER */
     s_time_t time_published;        /* NOW() at the last vcpu_time_info write */
 
-    /* Runstate accounting and the guest's copy (VCPUOP_register_runstate_memory_area). */
-    struct vcpu_runstate_info runstate;
+    /* The guest's copy of its runstate (VCPUOP_register_runstate_memory_area). */
     u8 *runstate_area[2]; /* the area's bytes in its first and (if split) second page */
     u32 runstate_split;   /* how many of its bytes lie in the first page */
 };
@@ -106,8 +105,8 @@ void vcpu_time_refresh(struct vcpu *v);
 void vcpu_tsc_changed(struct vcpu *v);
 
 /* ---- runstate (vcpu_areas.c) ---- */
-/* v enters RUNSTATE_* @state now; the guest's runstate area follows. Scheduler hook. */
-void vcpu_runstate_change(struct vcpu *v, int state);
+/* The scheduler switched v in or out: copy its runstate (@r) to the guest's area. */
+void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r);
 /* v's runstate totals as of now (VCPUOP_get_runstate_info). */
 void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
 

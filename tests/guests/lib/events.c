@@ -36,7 +36,7 @@ long events_set_callback(irq_handler_t fn)
         .value = fn ? HVM_PARAM_CALLBACK_VAL(HVM_PARAM_CALLBACK_TYPE_VECTOR, EVENT_VECTOR) : 0,
     };
 
-    set_irq_handler(EVENT_VECTOR, fn);
+    irq_set_handler(EVENT_VECTOR, fn);
     return hypercall_hvm_op(HVMOP_set_param, &p);
 }
 

@@ -139,6 +139,19 @@ void traps_init(void)
     load_tss();
 }
 
+void traps_init_ap(void)
+{
+    struct desc_ptr idtr = {.limit = sizeof(idt) - 1, .base = (u64)idt};
+
+    __asm__ __volatile__("lidt %0" ::"m"(idtr));
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_t fn)
+{
+    if (vector < 256 && (vector >= 32 || vector == X86_EXC_NMI) && vector != USER_RETURN_VECTOR)
+        __atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_RELEASE);
+}
+
 void load_empty_idt(void)
 {
     struct desc_ptr idtr = {.limit = 0, .base = 0};
@@ -181,24 +194,20 @@ static void resume_kernel_at(struct cpu_regs *r, const void *where, u64 rsp, u64
     r->rax = rax;
 }
 
-void set_irq_handler(unsigned int vector, irq_handler_t fn)
-{
-    if (vector >= 32 && vector < 256 && vector != USER_RETURN_VECTOR)
-        irq_handlers[vector] = fn;
-}
-
 void do_trap(struct cpu_regs *r)
 {
     bool from_user = (r->cs & 3) == 3;
     exinfo_t info = EXINFO(r->vector, r->error_code);
     const struct extable_entry *fixup;
 
-    /* An interrupt the test expects: handle it and resume whatever ran. */
-    if (r->vector < 256 && irq_handlers[r->vector]) {
-        irq_handlers[r->vector](r);
-        return;
-    }
+    if (r->vector < 256) {
+        irq_handler_t h = __atomic_load_n(&irq_handlers[r->vector], __ATOMIC_ACQUIRE);
 
+        if (h) {
+            h(r);
+            return;
+        }
+    }
     if (r->vector == X86_EXC_PF)
         last_fault_cr2 = read_cr2();
 

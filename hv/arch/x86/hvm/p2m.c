@@ -172,6 +172,24 @@ static void clear_frames(void *va, unsigned order)
                              : "memory");
 }
 
+/* One fresh zeroed 4 KiB RAM frame at gfn. Caller holds the p2m lock. */
+static int populate_one_4k(struct domain *d, u64 gfn)
+{
+    void *p = domain_alloc_pages(d, 0);
+    int rc;
+
+    if (!p)
+        return -ENOMEM;
+    clear_frames(p, 0);
+    rc = set_entry_locked(d, gfn, virt_to_mfn(p), 0, P2M_RAM);
+    if (rc) {
+        domain_free_pages(d, p, 0);
+        return rc;
+    }
+    d->p2m.ram_pages++;
+    return 0;
+}
+
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
 {
     u64 end = gfn + nr;
@@ -192,6 +210,16 @@ int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
         }
         clear_frames(p, order);
         rc = set_entry_locked(d, gfn, virt_to_mfn(p), order, P2M_RAM);
+        if (rc == -EBUSY && order) {
+            /* The range was split into 4 KiB entries before (ballooning): fill it page by page. */
+            domain_free_pages(d, p, order);
+            rc = 0;
+            for (u64 end4k = gfn + 512; !rc && gfn < end4k; gfn++)
+                rc = populate_one_4k(d, gfn);
+            if (rc)
+                break;
+            continue;
+        }
         if (rc) {
             domain_free_pages(d, p, order);
             break;

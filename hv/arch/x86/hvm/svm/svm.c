@@ -171,40 +171,6 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 c
     to_svm(v)->reinject = 0; /* the new fault supersedes an interrupted delivery */
 }
 
-static bool svm_intr_blocked(struct vcpu *v)
-{
-    struct svm_vcpu *s = to_svm(v);
-    struct vmcb *vmcb = s->vmcb;
-
-    return !(v->hvm.regs.rflags & X86_EFLAGS_IF) || (vmcb->interrupt_shadow & 1) ||
-           (vmcb->eventinj & SVM_EVT_V) || (s->reinject & SVM_EVT_V);
-}
-
-static void svm_inject_intr(struct vcpu *v, u8 vector)
-{
-    to_svm(v)->vmcb->eventinj = vector | SVM_EVT_TYPE_INTR | SVM_EVT_V;
-}
-
-#define SVM_VINTR_WINDOW (SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xfull << SVM_VINTR_PRIO_SHIFT))
-
-/*
- * The interrupt window: a virtual interrupt (V_IRQ) that the guest would
- * take as soon as it can, intercepted (VINTR) before it is taken; the
- * exit handler drops it and the next entry injects the real one.
- */
-void svm_set_intr_window(struct vcpu *v, bool on)
-{
-    struct vmcb *vmcb = to_svm(v)->vmcb;
-
-    if (on) {
-        vmcb->vintr |= SVM_VINTR_WINDOW;
-        vmcb->intercept_misc1 |= SVM_I1_VINTR;
-    } else {
-        vmcb->vintr &= ~SVM_VINTR_WINDOW;
-        vmcb->intercept_misc1 &= ~SVM_I1_VINTR;
-    }
-}
-
 static void svm_clear_interrupt_shadow(struct vcpu *v)
 {
     to_svm(v)->vmcb->interrupt_shadow &= ~1ull;
@@ -258,6 +224,11 @@ static void svm_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa)
     svm_vmcb_set_pvh_state(v, entry, start_info_gpa);
 }
 
+static void svm_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
+{
+    svm_vmcb_set_start_state(v, st);
+}
+
 static void svm_flush_guest_tlb(struct vcpu *v)
 {
     to_svm(v)->flush_tlb = true;
@@ -269,11 +240,9 @@ static const struct hvm_ops svm_ops = {
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_state = svm_set_pvh_state,
+    .set_start_state = svm_set_start_state,
     .enter = svm_enter,
     .handle_exit = svm_handle_exit,
-    .intr_blocked = svm_intr_blocked,
-    .inject_intr = svm_inject_intr,
-    .set_intr_window = svm_set_intr_window,
     .clear_interrupt_shadow = svm_clear_interrupt_shadow,
     .inject_exception = svm_inject_exception,
     .guest_mode = svm_guest_mode,
@@ -284,6 +253,11 @@ static const struct hvm_ops svm_ops = {
     .hypercall_insn = HYPERCALL_VMMCALL,
     .flush_guest_tlb = svm_flush_guest_tlb,
     .exit_name = svm_exit_name,
+    .intr_blocked = svm_intr_blocked,
+    .inject_intr = svm_inject_intr,
+    .intr_window = svm_intr_window,
+    .get_vtpr = svm_get_vtpr,
+    .set_vtpr = svm_set_vtpr,
 };
 
 /* The vendor probe: the ops if this CPU can run guests, else NULL with the reason logged. */
