@@ -9,6 +9,8 @@ must stay healthy (QEMU status 33) and give all memory back:
   timers           200 singleshot timers (none early), past deadlines,
                    SCHEDOP_block/poll, periodic timers
   pvclock          monotonic across vCPUs and schedule-outs; wall clock
+  vcpu_areas       register_vcpu_info (errors, rescan, events follow) and
+                   the runstate area (straddling pages, blocked time)
   evtchn_pingpong  two domains, 10,000 round trips on one channel (same
                    and different physical CPUs), a port offered to
                    someone else is refused, teardown notifies the peer
@@ -59,6 +61,15 @@ def test_timers_in_two_domains_on_one_cpu(request):
                       ("t2", "timers", "timeout=120", 'cmdline="count=100"')])
     assert r.rc == EXIT_OK, r
     assert verdict(r, "t1") == "SUCCESS" and verdict(r, "t2") == "SUCCESS", r
+    memory_returned(r)
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_vcpu_info_and_runstate_areas(request, cpu):
+    r = run(request, [("va", "vcpu_areas", "vcpus=2", "timeout=60")], cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "va") == "SUCCESS", r
+    assert r.lines(r"\(va\)   runstate: running \d+ us, runnable \d+ us, blocked \d+ us"), r
     memory_returned(r)
 
 
