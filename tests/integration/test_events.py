@@ -19,8 +19,10 @@ import re
 
 import pytest
 
-from lares import EXIT_OK
+from lares import BUILD, EXIT_OK, Session
 from test_domains import CPUS, ended, memory_returned, run, verdict
+
+GUESTS = BUILD / "guests"
 
 
 @pytest.mark.parametrize("cpu", CPUS)
@@ -133,3 +135,21 @@ def test_crashed_peer_is_torn_down_too(request):
     assert verdict(r, "cli") == "SUCCESS", r
     assert r.lines(r"\(cli\)   client: the server's end closed; ours is unbound"), r
     memory_returned(r)
+
+
+def test_debug_keys_dump_event_channels(request):
+    """'E' lists each domain's ports and vCPU flags; 'v' raises VIRQ_DEBUG everywhere."""
+    guest = GUESTS / "evtchn_pingpong.elf"
+    # A server whose client never comes: it waits with its port offered to d2.
+    append = 'domain=srv,kernel=0,memory=8M,timeout=15,cmdline="role=server peer=2"'
+    with Session(request, timeout=90, modules=[guest], append=append) as s:
+        port = s.expect(r"\(srv\)   server: port (\d+) offered to d2").group(1)
+        s.send("\x01\x01\x01")
+        s.expect(r"Serial input to")
+        s.send("E")
+        s.expect(r"d1 \(srv\): \d+ ports in use; callback vector 243")
+        s.expect(rf"d1 port +{port}: unbound offered to d2, vCPU 0")
+        s.expect(r"d1v0: upcall_pending \d, selector (0|0x[0-9a-f]+), vcpu_info in shared_info")
+        s.send("v")
+        s.expect(r"VIRQ_DEBUG raised on every vCPU")
+        assert s.wait(60) == EXIT_OK

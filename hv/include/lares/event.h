@@ -108,6 +108,9 @@ void vcpu_tsc_changed(struct vcpu *v);
 /* The scheduler switched v in or out: copy its runstate (@r) to the guest's area. */
 void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r);
 
+/* Debug keys 'E' (dump event channels) and 'v' (VIRQ_DEBUG everywhere); event_keys.c. */
+void events_init_keys(void);
+
 /* ---- vCPU timers (vcpu_timer.c) ---- */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_kill(struct vcpu *v);
