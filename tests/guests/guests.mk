@@ -39,3 +39,4 @@ GUESTS += timers
 GUESTS += evtchn_pingpong
 GUESTS += pvclock
 GUESTS += vcpu_areas
+GUESTS += evtchn_smp

@@ -11,6 +11,8 @@ must stay healthy (QEMU status 33) and give all memory back:
   pvclock          monotonic across vCPUs and schedule-outs; wall clock
   vcpu_areas       register_vcpu_info (errors, rescan, events follow) and
                    the runstate area (straddling pages, blocked time)
+  evtchn_smp       event-channel IPIs between 4 vCPUs (halted, running,
+                   polling a masked port)
   evtchn_pingpong  two domains, 10,000 round trips on one channel (same
                    and different physical CPUs), a port offered to
                    someone else is refused, teardown notifies the peer
@@ -83,6 +85,17 @@ def test_pvclock_monotonic_across_vcpus_and_schedule_outs(request, smp, cpu):
     assert verdict(r, "pv") == "SUCCESS", r
     assert r.lines(r"\(pv\)   4 vCPUs: \d+ reads, \d+ compared with another vCPU's, \d+ yields: "
                    r"never backwards"), r
+    memory_returned(r)
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+@pytest.mark.parametrize("cpu", CPUS)
+def test_event_channel_ipis_between_vcpus(request, smp, cpu):
+    r = run(request, [("es", "evtchn_smp", "vcpus=4", "timeout=60")], smp=smp, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "es") == "SUCCESS", r
+    assert r.lines(r"\(es\)   token passed 200 times round 4 vCPUs"), r
+    assert r.lines(r"\(es\)   a running vCPU took its event; a polling vCPU was woken"), r
     memory_returned(r)
 
 
