@@ -68,6 +68,11 @@ static int parse_domain_opt(const char *value)
 }
 custom_param("domain", parse_domain_opt);
 
+u64 boot_domains_free_before(void)
+{
+    return free_before;
+}
+
 unsigned boot_domains_requested(void)
 {
     return nr_raw;
