@@ -33,3 +33,6 @@ GUESTS += vcpu_op
 GUESTS += lapic_timer
 GUESTS += cpu_share
 GUESTS += console_echo
+GUESTS += evtchn_ops
+GUESTS += evtchn_upcall
+GUESTS += timers

@@ -40,6 +40,9 @@ BARE_QEMU_RESULT = {
     "vcpu_op": "SKIP",
     "lapic_timer": "SKIP",
     "cpu_share": "SKIP",
+    "evtchn_ops": "SKIP",
+    "evtchn_upcall": "SKIP",
+    "timers": "SKIP",
 }
 
 

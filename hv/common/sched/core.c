@@ -399,6 +399,7 @@ __noreturn void schedule_run_cpu(void)
         }
         tick_start(cpu);
         ci->current = v;
+        vcpu_time_refresh(v); /* the pvclock's periodic rewrite */
         schedule_timer_start_slice(cpu, slice);
         hvm_ctxt_switch_to(v);
         local_irq_enable();

@@ -156,10 +156,18 @@ void hvm_intr_assist(struct vcpu *v)
         hvm_ops->intr_window(v, true);
         return;
     }
-    if (vec >= 0)
+    if (vec >= 0) {
         hvm_ops->inject_intr(v, (unsigned)vec, false);
-    else
+        /*
+         * Level-like: while upcall_pending stays set (the handler has not
+         * run yet, and a handler may leave it set) it is offered again as
+         * soon as the guest can take it, after the handler's IRET if not
+         * before (as Xen does; Linux pays one exit per upcall for it).
+         */
+        hvm_ops->intr_window(v, true);
+    } else {
         inject_vlapic(v);
+    }
 }
 
 void hvm_intr_after_exit(struct vcpu *v)
