@@ -36,3 +36,5 @@ GUESTS += console_echo
 GUESTS += evtchn_ops
 GUESTS += evtchn_upcall
 GUESTS += timers
+GUESTS += evtchn_pingpong
+GUESTS += pvclock

@@ -34,6 +34,8 @@ XEN_RESULT = {
     "evtchn_ops": "SUCCESS",
     "evtchn_upcall": "SUCCESS",
     "timers": "SUCCESS",
+    "pvclock": "SUCCESS",
+    "evtchn_pingpong": None,
     "bad_memory": "SUCCESS",
     "shutdown_crash": "crashed",
     "triple_fault": "triple fault",
