@@ -11,7 +11,6 @@
 #include <lares/evtchn_2l.h>
 #include <lares/lib.h>
 #include <lares/mm.h>
-#include <lares/runstate.h>
 #include <lares/sched.h>
 #include "event_internal.h"
 
@@ -55,7 +54,6 @@ int events_vcpu_init(struct vcpu *v)
 
     v->events.vcpu_info = &sh->vcpu_info[v->vcpu_id];
     vcpu_timers_init(v);
-    runstate_init(&v->events.runstate, RUNSTATE_offline, NOW());
     /* Valid time from the start: Linux reads it before it maps shared_info even. */
     vcpu_time_publish(v);
     return 0;

@@ -30,32 +30,27 @@ long vcpu_register_vcpu_info(struct vcpu *v, struct vcpu *caller, u64 arg)
     struct vcpu_register_vcpu_info info;
     struct vcpu_info *new;
     unsigned long flags;
-    u64 gaddr;
     void *page;
     bool kick;
-    int rc;
 
     if (copy_from_guest(caller, &info, arg, sizeof(info)))
         return -EFAULT;
-    gaddr = (info.mfn << PAGE_SHIFT) + info.offset;
-    if (info.offset >= PAGE_SIZE || info.mfn >= NPT_MAX_GFN)
-        return -EINVAL;
+    /* Xen 4.17's checks, in its order. Within one page, 8-byte aligned (atomic bit ops). */
+    if (info.offset > PAGE_SIZE - sizeof(*new) || (info.offset & 7))
+        return -ENXIO;
     if (READ_ONCE(v->events.vcpu_info_registered))
-        return -EBUSY; /* once per vCPU, as in Xen */
-    if ((gaddr & (PAGE_SIZE - 1)) + sizeof(*new) > PAGE_SIZE || (gaddr & 7))
-        return -ENXIO; /* must not cross a page; 8-byte aligned for the atomic bit operations */
+        return -EINVAL; /* once per vCPU (later Xen says -EBUSY) */
     /* Our own, or a vCPU that is not running (Linux registers APs' before starting them). */
     if (v != caller && !(READ_ONCE(v->pause_flags) & VPF_DOWN))
         return -EINVAL;
-    rc = p2m_pin_ram(d, info.mfn, &page);
-    if (rc)
+    if (info.mfn >= NPT_MAX_GFN || p2m_pin_ram(d, info.mfn, &page))
         return -EINVAL;
     new = (struct vcpu_info *)((u8 *)page + info.offset);
 
     spin_lock_irqsave(&d->events.lock, flags);
     if (v->events.vcpu_info_registered) {
         spin_unlock_irqrestore(&d->events.lock, flags);
-        return -EBUSY;
+        return -EINVAL;
     }
     memcpy(new, v->events.vcpu_info, sizeof(*new));
     WRITE_ONCE(v->events.vcpu_info, new);
@@ -157,12 +152,4 @@ long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
     vcpu_runstate_get(v, &now);
     publish_runstate(v, &now);
     return 0;
-}
-
-long vcpu_get_runstate_info(struct vcpu *v, struct vcpu *caller, u64 arg)
-{
-    struct vcpu_runstate_info now;
-
-    vcpu_runstate_get(v, &now);
-    return copy_to_guest(caller, arg, &now, sizeof(now)) ? -EFAULT : 0;
 }

@@ -24,20 +24,29 @@ static void singleshot_fired(void *data)
     send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
+/*
+ * Xen's periodic timer: a tick is due one period after the last one (at
+ * once if that is past, e.g. the first time) and the next is counted from
+ * when a tick was actually sent, so a late tick delays the ones after it.
+ */
+static void periodic_work(struct vcpu *v)
+{
+    s_time_t period = READ_ONCE(v->events.period), now = NOW(), next;
+
+    if (!period)
+        return;
+    next = v->events.periodic_last + period;
+    if (now >= next) {
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        v->events.periodic_last = now;
+        next = now + period;
+    }
+    set_timer(&v->events.periodic, next);
+}
+
 static void periodic_fired(void *data)
 {
-    struct vcpu *v = data;
-    s_time_t period = READ_ONCE(v->events.period);
-
-    send_guest_vcpu_virq(v, VIRQ_TIMER);
-    if (period) {
-        /* The next tick on the period's grid; ticks missed while late are not replayed. */
-        s_time_t next = timer_expires(&v->events.periodic) + period, now = NOW();
-
-        if (next <= now)
-            next += ((now - next) / period + 1) * period;
-        set_timer(&v->events.periodic, next);
-    }
+    periodic_work(data);
 }
 
 static void poll_timed_out(void *data)
@@ -110,7 +119,7 @@ static void set_periodic(struct vcpu *v, s_time_t period)
     stop_timer(&v->events.periodic);
     if (period) {
         here(&v->events.periodic);
-        set_timer(&v->events.periodic, NOW() + period);
+        periodic_work(v);
     }
 }
 

@@ -40,6 +40,11 @@ BARE_QEMU_RESULT = {
     "vcpu_op": "SKIP",
     "lapic_timer": "SKIP",
     "cpu_share": "SKIP",
+    "evtchn_ops": "SKIP",
+    "evtchn_upcall": "SKIP",
+    "timers": "SKIP",
+    "pvclock": "SKIP",
+    "evtchn_pingpong": "SKIP",
 }
 
 

@@ -12,6 +12,7 @@
  * domain up by id.
  */
 #include <lares/console.h>
+#include <lares/console_input.h>
 #include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
@@ -83,6 +84,16 @@ static void account_fn(void *data)
     set_timer(&account_timer, NOW() + sched.tslice_ns);
 }
 
+static void key_runqueues(void *ctx, unsigned char key)
+{
+    schedule_dump_runqueues();
+}
+
+static void key_domains(void *ctx, unsigned char key)
+{
+    domain_dump_all();
+}
+
 int schedule_init(void)
 {
     static const struct sched_hooks hooks = {.kick = kick_cpu};
@@ -108,6 +119,8 @@ int schedule_init(void)
         init_timer(&account_timer, account_fn, NULL, smp_processor_id());
         set_timer(&account_timer, NOW() + sched.tslice_ns);
     }
+    register_debug_key('r', key_runqueues, NULL, "run queues of every CPU");
+    register_debug_key('q', key_domains, NULL, "domains and vCPUs: state, runstate, local APIC");
     return 0;
 }
 
@@ -386,6 +399,7 @@ __noreturn void schedule_run_cpu(void)
         }
         tick_start(cpu);
         ci->current = v;
+        vcpu_time_refresh(v); /* the pvclock's periodic rewrite */
         schedule_timer_start_slice(cpu, slice);
         hvm_ctxt_switch_to(v);
         local_irq_enable();

@@ -191,6 +191,8 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became r
 void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
 void vcpu_unblock(struct vcpu *v);              /* clear VPF_BLOCKED (an interrupt came) */
 void vcpu_dump(struct vcpu *v);
+/* Debug key 'q': every domain, its vCPUs' scheduling state and local APICs. */
+void domain_dump_all(void);
 void vcpu_kick(struct vcpu *v); /* make it leave guest mode soon to see new work */
 
 /* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */

@@ -53,13 +53,12 @@ struct vcpu_events {
     bool vcpu_info_registered;
     int poll_port; /* in SCHEDOP_poll: the one port, -1 for several; 0 otherwise */
     struct timer poll_timer;
-    struct timer singleshot; /* VCPUOP_set_singleshot_timer: one VIRQ_TIMER */
-    struct timer periodic;   /* VCPUOP_set_periodic_timer: VIRQ_TIMER every period */
-    s_time_t period;
-    s_time_t time_published; /* NOW() at the last vcpu_time_info write */
+    struct timer singleshot;        /* VCPUOP_set_singleshot_timer: one VIRQ_TIMER */
+    struct timer periodic;          /* VCPUOP_set_periodic_timer: VIRQ_TIMER every period */
+    s_time_t period, periodic_last; /* its period; when it last sent VIRQ_TIMER */
+    s_time_t time_published;        /* NOW() at the last vcpu_time_info write */
 
-    /* Runstate accounting and the guest's copy (VCPUOP_register_runstate_memory_area). */
-    struct vcpu_runstate_info runstate;
+    /* The guest's copy of its runstate (VCPUOP_register_runstate_memory_area). */
     u8 *runstate_area[2]; /* the area's bytes in its first and (if split) second page */
     u32 runstate_split;   /* how many of its bytes lie in the first page */
 };

@@ -122,7 +122,7 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
 int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
 {
     struct domain *d = v->domain;
-    const struct guest_mem_ops ops = { .ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg };
+    const struct guest_mem_ops ops = {.ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg};
     struct guest_paging pg;
     struct guest_walk w;
     unsigned cpl;

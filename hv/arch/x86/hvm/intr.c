@@ -9,12 +9,23 @@
  *   3. the highest vLAPIC vector above the PPR (moved from IRR to ISR as it
  *      is injected; the guest EOIs it)
  *
- * If the guest cannot take it now (RFLAGS.IF clear, an interrupt shadow,
- * another event being injected), the vendor arms the interrupt window and
- * the decision is made again at the exit that follows.
+ * If the guest cannot take it now (RFLAGS.IF clear, another event being
+ * injected), the vendor arms the interrupt window and the decision is
+ * made again at the exit that follows.
+ *
+ * The STI / MOV SS interrupt shadow: under QEMU a VM entry does not keep
+ * a shadow the last exit interrupted, so asking for the window would only
+ * exit again at once. The shadow matters for "sti; hlt": an interrupt
+ * delivered between them would be taken before the HLT, which then sleeps
+ * although the interrupt it waited for is done. So when an interrupt is
+ * due inside a shadow and the next instruction is HLT, that HLT is
+ * completed here (it would end at once, woken by the interrupt) and the
+ * interrupt delivered after it, as on hardware. Other shadowed
+ * instructions take the interrupt right away, as QEMU would.
  */
 #include <lares/domain.h>
 #include <lares/event.h>
+#include <lares/guest_access.h>
 #include <lares/vlapic.h>
 #include <asm/hvm/hvm.h>
 
@@ -51,6 +62,44 @@ bool hvm_vcpu_has_pending_intr(struct vcpu *v)
            vlapic_vector(v) >= 0;
 }
 
+#define INSN_HLT 0xf4
+
+/*
+ * An interrupt (@nmi: an NMI) is due in a shadow: complete a shadowed HLT
+ * that it would wake, then drop the shadow.
+ */
+static void leave_shadow(struct vcpu *v, bool nmi)
+{
+    struct hvm_dump_state ds;
+    u64 rip = v->hvm.regs.rip;
+    u8 op;
+
+    if (!nmi && !(v->hvm.regs.rflags & X86_EFLAGS_IF)) {
+        hvm_ops->clear_interrupt_shadow(v); /* nothing gets through: a HLT sleeps on */
+        return;
+    }
+    hvm_ops->get_dump_state(v, &ds);
+    if (ds.mode != HVM_MODE_64)
+        rip = (ds.cs_base + rip) & 0xffffffffull;
+    if (!copy_from_guest(v, &op, rip, 1) && op == INSN_HLT) {
+        v->hvm.regs.rip += 1;
+        if (ds.mode != HVM_MODE_64)
+            v->hvm.regs.rip &= 0xffffffffull;
+    }
+    hvm_ops->clear_interrupt_shadow(v);
+}
+
+/* Whether the guest can take an interrupt (or NMI) now, a shadow dealt with. */
+static enum hvm_intr_block blocked(struct vcpu *v, bool nmi)
+{
+    enum hvm_intr_block block = hvm_ops->intr_blocked(v, nmi);
+
+    if (block != HVM_INTR_BLOCKED_SHADOW)
+        return block;
+    leave_shadow(v, nmi);
+    return hvm_ops->intr_blocked(v, nmi);
+}
+
 void hvm_inject_nmi_async(struct vcpu *v)
 {
     __atomic_store_n(&v->hvm.nmi_pending, true, __ATOMIC_SEQ_CST);
@@ -85,14 +134,14 @@ void hvm_intr_assist(struct vcpu *v)
     hvm_ops->set_vtpr(v, v->hvm.vtpr);
 
     if (__atomic_load_n(&v->hvm.nmi_pending, __ATOMIC_SEQ_CST)) {
-        block = hvm_ops->intr_blocked(v, true);
+        block = blocked(v, true);
         if (block == HVM_INTR_OK) {
             __atomic_store_n(&v->hvm.nmi_pending, false, __ATOMIC_SEQ_CST);
             hvm_ops->inject_intr(v, 2, true);
             return;
         }
         if (block != HVM_INTR_BLOCKED_NMI) {
-            /* Shadow or event: the window opens after it (NMIs need no IF). */
+            /* An event on its way, or the NMI handler's IRET: an exit right after it. */
             hvm_ops->intr_window(v, true);
             return;
         }
@@ -102,15 +151,23 @@ void hvm_intr_assist(struct vcpu *v)
     vec = callback_vector_pending(v);
     if (vec < 0 && vlapic_vector(v) < 0)
         return;
-    block = hvm_ops->intr_blocked(v, false);
+    block = blocked(v, false);
     if (block != HVM_INTR_OK) {
         hvm_ops->intr_window(v, true);
         return;
     }
-    if (vec >= 0)
+    if (vec >= 0) {
         hvm_ops->inject_intr(v, (unsigned)vec, false);
-    else
+        /*
+         * Level-like: while upcall_pending stays set (the handler has not
+         * run yet, and a handler may leave it set) it is offered again as
+         * soon as the guest can take it, after the handler's IRET if not
+         * before (as Xen does; Linux pays one exit per upcall for it).
+         */
+        hvm_ops->intr_window(v, true);
+    } else {
         inject_vlapic(v);
+    }
 }
 
 void hvm_intr_after_exit(struct vcpu *v)

@@ -192,3 +192,24 @@ int hvm_vlapic_wrmsr(struct vcpu *v, u32 msr, u64 val)
     }
     return 0;
 }
+
+/* One line for debug dumps: software enable, TPR/PPR, highest IRR/ISR vectors, timer. */
+void hvm_vlapic_dump(struct vcpu *v)
+{
+    const struct vlapic *vl = &v->hvm.vlapic;
+    int irr = -1, isr = -1;
+    unsigned long flags;
+
+    spin_lock_irqsave(&v->hvm.vlapic_lock, flags);
+    for (int i = 255; i >= 0 && (irr < 0 || isr < 0); i--) {
+        if (irr < 0 && (vl->irr[i / 32] >> (i % 32) & 1))
+            irr = i;
+        if (isr < 0 && (vl->isr[i / 32] >> (i % 32) & 1))
+            isr = i;
+    }
+    printk("    lapic: id %u %s, tpr %#x ppr %#x, irr %d isr %d, pending %d, nmi %d, timer %s\n",
+           vlapic_id(vl), vlapic_sw_enabled(vl) ? "on" : "off", vlapic_tpr(vl), vlapic_ppr(vl), irr,
+           isr, vlapic_pending_vector(vl), v->hvm.nmi_pending,
+           vl->timer_running ? "running" : "stopped");
+    spin_unlock_irqrestore(&v->hvm.vlapic_lock, flags);
+}

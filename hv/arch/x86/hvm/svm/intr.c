@@ -8,7 +8,14 @@
  *
  * NMIs: the CPU tracks no virtual NMI blocking here (no vNMI under QEMU),
  * so an injected NMI masks further ones until the guest's IRET, which is
- * intercepted for that, as Xen does.
+ * intercepted for that, as Xen does. The intercept exits before the IRET
+ * runs, so NMIs stay masked until an exit at another RIP (the interrupt
+ * window, asked for then, provides one right after the IRET).
+ *
+ * QEMU (7.2) does not restore the interrupt shadow from the VMCB at VMRUN:
+ * after an exit inside a shadow the guest is interruptible at once. The
+ * caller deals with that (hvm/intr.c); here the shadow is reported as the
+ * exit left it.
  */
 #include "svm.h"
 
@@ -21,8 +28,13 @@ enum hvm_intr_block svm_intr_blocked(struct vcpu *v, bool nmi)
         return HVM_INTR_BLOCKED_EVENT;
     if (vmcb->interrupt_shadow & 1)
         return HVM_INTR_BLOCKED_SHADOW;
-    if (nmi)
-        return s->nmi_masked ? HVM_INTR_BLOCKED_NMI : HVM_INTR_OK;
+    if (nmi) {
+        if (s->nmi_masked && s->nmi_iret && vmcb->rip != s->nmi_iret_rip)
+            s->nmi_masked = s->nmi_iret = false; /* the handler's IRET has run */
+        if (!s->nmi_masked)
+            return HVM_INTR_OK;
+        return s->nmi_iret ? HVM_INTR_BLOCKED_NMI_IRET : HVM_INTR_BLOCKED_NMI;
+    }
     if (!(v->hvm.regs.rflags & X86_EFLAGS_IF))
         return HVM_INTR_BLOCKED_IF;
     return HVM_INTR_OK;
@@ -35,6 +47,7 @@ void svm_inject_intr(struct vcpu *v, unsigned vector, bool nmi)
     if (nmi) {
         s->vmcb->eventinj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_V;
         s->nmi_masked = true;
+        s->nmi_iret = false;
         s->vmcb->intercept_misc1 |= SVM_I1_IRET;
     } else {
         s->vmcb->eventinj = (vector & SVM_EVT_VECTOR_MASK) | SVM_EVT_TYPE_INTR | SVM_EVT_V;
@@ -77,13 +90,9 @@ enum hvm_disposition svm_exit_iret(struct vcpu *v)
 {
     struct svm_vcpu *s = to_svm(v);
 
-    /*
-     * The exit comes before the IRET runs. Unmask NMIs now, but hold the
-     * next one back for an instruction (the shadow makes the caller wait
-     * for the window), so it lands after the IRET, not inside the handler.
-     */
+    /* The exit comes before the IRET runs: NMIs unmask at the first exit past it. */
     s->vmcb->intercept_misc1 &= ~SVM_I1_IRET;
-    s->nmi_masked = false;
-    s->vmcb->interrupt_shadow |= 1;
+    s->nmi_iret = true;
+    s->nmi_iret_rip = s->vmcb->rip;
     return HVM_RESUME;
 }

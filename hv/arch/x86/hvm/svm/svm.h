@@ -16,6 +16,8 @@ struct svm_vcpu {
     bool flush_tlb;  /* the p2m changed: flush this vCPU's TLB at the next entry */
     u64 reinject;    /* event whose delivery an exit interrupted (EXITINTINFO) */
     bool nmi_masked; /* in the guest's NMI handler: no NMI until its IRET */
+    bool nmi_iret;   /* ... whose IRET exit came at nmi_iret_rip: unmasked once past it */
+    u64 nmi_iret_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)

@@ -184,7 +184,7 @@ void svm_vmcb_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
     vmcb->kernel_gs_base = vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = 0;
     vmcb->sysenter_cs = vmcb->sysenter_esp = vmcb->sysenter_eip = 0;
     s->reinject = 0;
-    s->nmi_masked = false;
+    s->nmi_masked = s->nmi_iret = false;
     s->flush_tlb = true;
 
     memset(r, 0, sizeof(*r));

@@ -68,6 +68,22 @@ u64 exec_user(u64 (*fn)(void *), void *arg, exinfo_t *fault);
 exinfo_t rdmsr_safe(u32 msr, u64 *val);
 exinfo_t wrmsr_safe(u32 msr, u64 val);
 
+static inline void irq_enable(void)
+{
+    __asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+    __asm__ __volatile__("cli" ::: "memory");
+}
+
+/* Enable interrupts and halt until one arrives (STI's shadow covers HLT). */
+static inline void safe_halt(void)
+{
+    __asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
 /* Load an IDT with limit 0: the next exception triple-faults. */
 void load_empty_idt(void);
 

@@ -72,6 +72,7 @@ enum hvm_intr_block {
     HVM_INTR_BLOCKED_SHADOW, /* STI / MOV SS interrupt shadow */
     HVM_INTR_BLOCKED_IF,     /* RFLAGS.IF is clear (interrupts only) */
     HVM_INTR_BLOCKED_NMI,    /* inside the guest's NMI handler (NMIs only) */
+    HVM_INTR_BLOCKED_NMI_IRET, /* ... at its IRET: the next exit past it unmasks NMIs */
 };
 
 /* The vendor-neutral part of a vCPU. */
@@ -204,6 +205,7 @@ void hvm_vlapic_destroy(struct vcpu *v);
 int hvm_vlapic_rdmsr(struct vcpu *v, u32 msr, u64 *val);
 int hvm_vlapic_wrmsr(struct vcpu *v, u32 msr, u64 val);
 bool hvm_vlapic_enabled(struct vcpu *v);
+void hvm_vlapic_dump(struct vcpu *v);
 
 /* The vCPU run loop: run v here until it blocks, its domain stops, or the CPU is wanted. */
 void hvm_run(struct vcpu *v);
