@@ -22,6 +22,7 @@
 #include <lares/domain.h>
 #include <lares/domain_build.h>
 #include <lares/domain_desc.h>
+#include <lares/event.h>
 #include <lares/mm.h>
 #include <lares/param.h>
 #include <lares/sched.h>
@@ -296,6 +297,7 @@ void boot_domains_run(const struct boot_info *bi)
     for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
+    events_init_keys();
     console_service_start();
     boot_domains_start(bi);
     schedule_run_cpu();
