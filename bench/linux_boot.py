@@ -101,6 +101,13 @@ def main():
     if nat and lar:
         print(f"\nQEMU start -> initramfs marker: Lares {lar:.3f} s / native {nat:.3f} s "
               f"= {lar / nat:.2f} (target 1.30)")
+        # The same ratio within each round (the two ran back to back, under similar host load).
+        pairs = [(n.marks["initramfs marker"], l.marks["initramfs marker"])
+                 for n, l in zip(results[native.label], results[lares.label])
+                 if "initramfs marker" in n.marks and "initramfs marker" in l.marks]
+        ratios = sorted(l / n for n, l in pairs)
+        print("per round: " + ", ".join(f"{r:.2f}" for r in ratios) +
+              f"; median {statistics.median(ratios):.2f}")
     print("\nVM exits of the domain when its marker appeared (debug key 'e'):\n")
     print(exit_table(results[lares.label]))
     mem = memory_overhead(results[lares.label])
