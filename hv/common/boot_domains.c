@@ -190,8 +190,8 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         int rc = schedule_domain_set_params(d, desc->weight, desc->cap);
 
         if (rc)
-            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n",
-                    desc->name, schedule_policy_name());
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n", desc->name,
+                    schedule_policy_name());
     }
     d->on_destroyed = domain_ended;
     return d;

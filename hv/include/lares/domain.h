@@ -86,9 +86,9 @@ struct p2m_domain {
     struct npt npt;
     u64 ram_pages; /* frames behind P2M_RAM entries (owned by the domain) */
     /* RAM populated lazily (p2m_populate_ram_lazy): 2 MiB chunks not yet mapped. */
-    u64 *lazy;         /* bit per 2 MiB chunk of guest-physical space below lazy_chunks */
+    u64 *lazy; /* bit per 2 MiB chunk of guest-physical space below lazy_chunks */
     u64 lazy_chunks;
-    void **pool;       /* the domain's unmapped 2 MiB frames (never touched before they are mapped) */
+    void **pool; /* the domain's unmapped 2 MiB frames (never touched before they are mapped) */
     u64 pool_frames;
 };
 

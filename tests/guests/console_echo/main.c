@@ -33,7 +33,7 @@ static evtchn_port_t port;
 
 static bool get_param(u32 index, u64 *value)
 {
-    struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
     long rc = hypercall_hvm_op(HVMOP_get_param, &p);
 
     *value = p.value;
@@ -42,7 +42,7 @@ static bool get_param(u32 index, u64 *value)
 
 static void notify(void)
 {
-    struct evtchn_send s = { .port = port };
+    struct evtchn_send s = {.port = port};
 
     hypercall_event_channel_op(EVTCHNOP_send, &s);
 }
@@ -75,7 +75,7 @@ static void ring_write(const char *s)
 static void wait_for_input(void)
 {
     struct shared_info *sh = (struct shared_info *)shared_page;
-    struct sched_poll poll = { .ports = (u64)&port, .nr_ports = 1, .timeout = 0 };
+    struct sched_poll poll = {.ports = (u64)&port, .nr_ports = 1, .timeout = 0};
 
     if (ring->in_cons == ring->in_prod)
         hypercall_sched_op(SCHEDOP_poll, &poll);
@@ -113,8 +113,7 @@ static void read_line(char *buf)
 void test_main(void)
 {
     struct xen_add_to_physmap xatp = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = (u64)shared_page >> 12
-    };
+        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = (u64)shared_page >> 12};
     char line[MAX_LINE], out[MAX_LINE + 16];
     u64 pfn, evtchn;
 
