@@ -32,6 +32,19 @@ BARE_QEMU_RESULT = {
     "bench_exits": "SKIP",
     "fpu_state": "SKIP",
     "compat_hypercall": "SKIP",
+    "grant_table": "SKIP",
+    "balloon": "SKIP",
+    "reboot": "SKIP",
+    "console_echo": "SKIP",
+    "smp": "SKIP",
+    "vcpu_op": "SKIP",
+    "lapic_timer": "SKIP",
+    "cpu_share": "SKIP",
+    "evtchn_ops": "SKIP",
+    "evtchn_upcall": "SKIP",
+    "timers": "SKIP",
+    "pvclock": "SKIP",
+    "evtchn_pingpong": "SKIP",
 }
 
 
