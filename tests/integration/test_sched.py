@@ -158,6 +158,7 @@ def test_debug_keys_dump_run_queues_and_domains(request):
         s.expect(r"    lapic: id 0 on, .*timer running")
         s.send("h")
         s.expect(r"'r'.*run queues")
-        s.expect(r"\(spin\) Test result: SUCCESS", timeout=90)
-        s.expect(r"\(nap\) Test result: SUCCESS", timeout=60)
-        s.expect(r"boot domains: all ended")
+        s.expect(r"boot domains: all ended", timeout=120)
+        # Either may finish first.
+        assert re.search(r"\(spin\) Test result: SUCCESS", s.buf), s.buf[-2000:]
+        assert re.search(r"\(nap\) Test result: SUCCESS", s.buf), s.buf[-2000:]

@@ -38,7 +38,7 @@ struct sched_cpu {
     bool preempt;      /* leave the current vCPU and ask the core again */
     bool tick_on;      /* the tick timer is armed (this CPU is busy) */
     struct timer tick; /* the core's per-CPU tick */
-    unsigned nr_vcpus; /* vCPUs placed here at creation (placement only) */
+    unsigned nr_vcpus; /* vCPUs placed here at creation and not removed (placement only) */
 };
 
 static DEFINE_SPINLOCK(sched_lock);
@@ -191,6 +191,7 @@ int schedule_insert_vcpu(struct vcpu *v)
         first = false;
     }
     sched_cpus[best].nr_vcpus++;
+    v->home_cpu = best;
     sched_vcpu_init(&sched, &v->sched, &v->domain->sched, v->vcpu_id, best, NOW());
     if (online_mask != (1ull << sched.nr_cpus) - 1)
         sched_vcpu_pin(&sched, &v->sched, online_mask); /* never onto a CPU that is not up */
@@ -210,6 +211,7 @@ int schedule_remove_vcpu(struct vcpu *v)
     } else if (v->sched.dom) {
         sched_vcpu_remove(&sched, &v->sched, NOW());
         v->sched.dom = NULL; /* never woken again */
+        sched_cpus[v->home_cpu].nr_vcpus--;
     }
     spin_unlock_irqrestore(&sched_lock, flags);
     return rc;

@@ -56,6 +56,7 @@ struct vcpu {
     bool is_running;         /* on a physical CPU right now (scheduler lock) */
     bool is_initialised;     /* has a register state to run (d->lock) */
     struct sched_vcpu sched; /* the scheduler core's state (scheduler lock) */
+    unsigned int home_cpu;   /* where it was placed at creation (placement counts) */
     u64 exits, hypercalls;   /* counters for reports */
 
     struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */

@@ -20,6 +20,7 @@ static void advance(struct vcpu *v, unsigned len)
 
 void hvm_run(struct vcpu *v)
 {
+    hvm_vlapic_follow(v);
     for (;;) {
         enum hvm_disposition disp;
         unsigned len = 0;

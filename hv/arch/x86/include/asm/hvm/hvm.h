@@ -201,6 +201,8 @@ void hvm_vcpu_load_start_state(struct vcpu *v);
 /* The virtual local APIC (hvm/vlapic.c, around lib/vlapic.c). */
 int hvm_vlapic_init(struct vcpu *v);
 void hvm_vlapic_destroy(struct vcpu *v);
+/* v runs on this CPU now: its LAPIC timer follows it. */
+void hvm_vlapic_follow(struct vcpu *v);
 /* MSR access if the vlapic owns the MSR: 0, -EINVAL (#GP), or -ENOENT (not ours). */
 int hvm_vlapic_rdmsr(struct vcpu *v, u32 msr, u64 *val);
 int hvm_vlapic_wrmsr(struct vcpu *v, u32 msr, u64 val);
