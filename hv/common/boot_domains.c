@@ -22,6 +22,7 @@
 #include <lares/domain.h>
 #include <lares/domain_build.h>
 #include <lares/domain_desc.h>
+#include <lares/event.h>
 #include <lares/mm.h>
 #include <lares/param.h>
 #include <lares/sched.h>
@@ -67,6 +68,11 @@ static int parse_domain_opt(const char *value)
     return 0;
 }
 custom_param("domain", parse_domain_opt);
+
+u64 boot_domains_free_before(void)
+{
+    return free_before;
+}
 
 unsigned boot_domains_requested(void)
 {
@@ -184,8 +190,8 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         int rc = schedule_domain_set_params(d, desc->weight, desc->cap);
 
         if (rc)
-            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n",
-                    desc->name, schedule_policy_name());
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n", desc->name,
+                    schedule_policy_name());
     }
     d->on_destroyed = domain_ended;
     return d;
@@ -291,6 +297,7 @@ void boot_domains_run(const struct boot_info *bi)
     for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
+    events_init_keys();
     console_service_start();
     boot_domains_start(bi);
     schedule_run_cpu();

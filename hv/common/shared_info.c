@@ -23,6 +23,7 @@
  */
 #include <lares/domain.h>
 #include <lares/event.h>
+#include <lares/pvclock.h>
 #include <lares/time.h>
 #include <asm/cpu.h>
 #include <public/xen.h>
@@ -50,17 +51,8 @@ static bool host_tsc_invariant(void)
 
 static void write_time(struct vcpu_time_info *t, const struct vcpu *v, u8 flags)
 {
-    u32 version = READ_ONCE(t->version);
-
-    /* Odd while the fields change: the guest retries. */
-    __atomic_store_n(&t->version, (version + 1) | 1, __ATOMIC_RELEASE);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    t->tsc_timestamp = tsc_at_boot + v->hvm.tsc_offset;
-    t->system_time = 0;
-    t->tsc_to_system_mul = tsc_to_ns.mul;
-    t->tsc_shift = tsc_to_ns.shift;
-    t->flags = flags;
-    __atomic_store_n(&t->version, ((version + 1) | 1) + 1, __ATOMIC_RELEASE);
+    /* Anchored at system time 0: the guest's pvclock is NOW(), exactly (lares/pvclock.h). */
+    pvclock_write(t, tsc_at_boot + v->hvm.tsc_offset, 0, &tsc_to_ns, flags);
 }
 
 void vcpu_time_publish(struct vcpu *v)

@@ -64,48 +64,51 @@ long vcpu_register_vcpu_info(struct vcpu *v, struct vcpu *caller, u64 arg)
     return 0;
 }
 
-/* Copy the runstate into the guest's area (the scheduler's lock of v serialises writers). */
-static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
+/* Write bytes [off, off + len) of the guest's runstate area, which may span two pages. */
+static void area_write(struct vcpu *v, u32 off, const void *src, u32 len)
 {
     u8 **area = v->events.runstate_area;
-    u32 split = v->events.runstate_split;
+    u32 split = v->events.runstate_split, first = 0;
+
+    if (off < split) {
+        first = split - off < len ? split - off : len;
+        memcpy(area[0] + off, src, first);
+    }
+    if (first < len)
+        memcpy(area[1] + (off + first - split), (const u8 *)src + first, len - first);
+}
+
+/*
+ * Copy the runstate into the guest's area (the scheduler's lock of v
+ * serialises writers). With VMASST_TYPE_runstate_update_flag the guest
+ * retries while bit 63 of state_entry_time is set, so it is set around the
+ * copy; without, the guest retries while state_entry_time changes between
+ * its two reads of it.
+ */
+static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
+{
+    const u32 entry = offsetof(struct vcpu_runstate_info, state_entry_time);
     bool flag = READ_ONCE(v->domain->events.runstate_update_flag);
     struct vcpu_runstate_info copy = *r;
-    u64 *entry_time;
 
-    if (!area[0])
+    if (!READ_ONCE(v->events.runstate_area[0]))
         return;
-    if (split < sizeof(copy)) {
-        /* Across a page boundary: no single-word flag updates, just the bytes in order. */
-        memcpy(area[0], &copy, split);
-        memcpy(area[1], (u8 *)&copy + split, sizeof(copy) - split);
-        return;
-    }
-    /*
-     * With VMASST_TYPE_runstate_update_flag the guest retries while bit 63
-     * of state_entry_time is set; without it, while state_entry_time
-     * changes between its two reads.
-     */
-    entry_time = &((struct vcpu_runstate_info *)area[0])->state_entry_time;
     if (flag) {
-        __atomic_store_n(entry_time, *entry_time | XEN_RUNSTATE_UPDATE, __ATOMIC_RELEASE);
-        __atomic_thread_fence(__ATOMIC_RELEASE);
         copy.state_entry_time |= XEN_RUNSTATE_UPDATE;
+        area_write(v, entry, &copy.state_entry_time, sizeof(copy.state_entry_time));
+        __atomic_thread_fence(__ATOMIC_RELEASE);
     }
-    memcpy(area[0], &copy, sizeof(copy));
-    if (flag)
-        __atomic_store_n(entry_time, r->state_entry_time, __ATOMIC_RELEASE);
+    area_write(v, 0, &copy, sizeof(copy));
+    if (flag) {
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        area_write(v, entry, &r->state_entry_time, sizeof(r->state_entry_time));
+    }
 }
 
 /* The scheduler's runstate (the one source of truth) at a switch; its lock is held. */
 void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r)
 {
     publish_runstate(v, r);
-}
-
-void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
-{
-    schedule_get_runstate(v, out);
 }
 
 /* Pin the page of guest-virtual gva (as caller sees it); the hypervisor's pointer to that byte. */
@@ -149,7 +152,13 @@ long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
     v->events.runstate_area[1] = second;
     v->events.runstate_split = split;
     WRITE_ONCE(v->events.runstate_area[0], first);
-    vcpu_runstate_get(v, &now);
+    /*
+     * As Xen: the totals as of the last state change, the current state
+     * since state_entry_time (the guest adds the open period itself). The
+     * scheduler changes them only when v is switched, which it is not
+     * now: v is the caller, or not running at all.
+     */
+    now = v->sched.runstate;
     publish_runstate(v, &now);
     return 0;
 }

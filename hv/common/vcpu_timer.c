@@ -9,6 +9,7 @@
 #include <lares/errno.h>
 #include <lares/event.h>
 #include <lares/guest_access.h>
+#include <lares/pvclock.h>
 #include <lares/time.h>
 #include <lares/timer.h>
 #include <asm/percpu.h>
@@ -31,16 +32,14 @@ static void singleshot_fired(void *data)
  */
 static void periodic_work(struct vcpu *v)
 {
-    s_time_t period = READ_ONCE(v->events.period), now = NOW(), next;
+    s_time_t period = READ_ONCE(v->events.period), next;
+    bool fire;
 
     if (!period)
         return;
-    next = v->events.periodic_last + period;
-    if (now >= next) {
+    next = periodic_timer_next(&v->events.periodic_last, period, NOW(), &fire);
+    if (fire)
         send_guest_vcpu_virq(v, VIRQ_TIMER);
-        v->events.periodic_last = now;
-        next = now + period;
-    }
     set_timer(&v->events.periodic, next);
 }
 

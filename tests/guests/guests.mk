@@ -38,3 +38,4 @@ GUESTS += evtchn_upcall
 GUESTS += timers
 GUESTS += evtchn_pingpong
 GUESTS += pvclock
+GUESTS += vcpu_areas

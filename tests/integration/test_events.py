@@ -9,6 +9,8 @@ must stay healthy (QEMU status 33) and give all memory back:
   timers           200 singleshot timers (none early), past deadlines,
                    SCHEDOP_block/poll, periodic timers
   pvclock          monotonic across vCPUs and schedule-outs; wall clock
+  vcpu_areas       register_vcpu_info (errors, rescan, events follow) and
+                   the runstate area (straddling pages, blocked time)
   evtchn_pingpong  two domains, 10,000 round trips on one channel (same
                    and different physical CPUs), a port offered to
                    someone else is refused, teardown notifies the peer
@@ -17,8 +19,10 @@ import re
 
 import pytest
 
-from lares import EXIT_OK
+from lares import BUILD, EXIT_OK, Session
 from test_domains import CPUS, ended, memory_returned, run, verdict
+
+GUESTS = BUILD / "guests"
 
 
 @pytest.mark.parametrize("cpu", CPUS)
@@ -59,6 +63,15 @@ def test_timers_in_two_domains_on_one_cpu(request):
                       ("t2", "timers", "timeout=120", 'cmdline="count=100"')])
     assert r.rc == EXIT_OK, r
     assert verdict(r, "t1") == "SUCCESS" and verdict(r, "t2") == "SUCCESS", r
+    memory_returned(r)
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_vcpu_info_and_runstate_areas(request, cpu):
+    r = run(request, [("va", "vcpu_areas", "vcpus=2", "timeout=60")], cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "va") == "SUCCESS", r
+    assert r.lines(r"\(va\)   runstate: running \d+ us, runnable \d+ us, blocked \d+ us"), r
     memory_returned(r)
 
 
@@ -122,3 +135,21 @@ def test_crashed_peer_is_torn_down_too(request):
     assert verdict(r, "cli") == "SUCCESS", r
     assert r.lines(r"\(cli\)   client: the server's end closed; ours is unbound"), r
     memory_returned(r)
+
+
+def test_debug_keys_dump_event_channels(request):
+    """'E' lists each domain's ports and vCPU flags; 'v' raises VIRQ_DEBUG everywhere."""
+    guest = GUESTS / "evtchn_pingpong.elf"
+    # A server whose client never comes: it waits with its port offered to d2.
+    append = 'domain=srv,kernel=0,memory=8M,timeout=15,cmdline="role=server peer=2"'
+    with Session(request, timeout=90, modules=[guest], append=append) as s:
+        port = s.expect(r"\(srv\)   server: port (\d+) offered to d2").group(1)
+        s.send("\x01\x01\x01")
+        s.expect(r"Serial input to")
+        s.send("E")
+        s.expect(r"d1 \(srv\): \d+ ports in use; callback vector 243")
+        s.expect(rf"d1 port +{port}: unbound offered to d2, vCPU 0")
+        s.expect(r"d1v0: upcall_pending \d, selector (0|0x[0-9a-f]+), vcpu_info in shared_info")
+        s.send("v")
+        s.expect(r"VIRQ_DEBUG raised on every vCPU")
+        assert s.wait(60) == EXIT_OK

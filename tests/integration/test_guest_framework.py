@@ -44,6 +44,7 @@ BARE_QEMU_RESULT = {
     "evtchn_upcall": "SKIP",
     "timers": "SKIP",
     "pvclock": "SKIP",
+    "vcpu_areas": "SKIP",
     "evtchn_pingpong": "SKIP",
 }
 

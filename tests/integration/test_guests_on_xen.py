@@ -35,6 +35,7 @@ XEN_RESULT = {
     "evtchn_upcall": "SUCCESS",
     "timers": "SUCCESS",
     "pvclock": "SUCCESS",
+    "vcpu_areas": "SUCCESS",
     "evtchn_pingpong": None,
     "bad_memory": "SUCCESS",
     "shutdown_crash": "crashed",

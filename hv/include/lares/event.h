@@ -107,8 +107,9 @@ void vcpu_tsc_changed(struct vcpu *v);
 /* ---- runstate (vcpu_areas.c) ---- */
 /* The scheduler switched v in or out: copy its runstate (@r) to the guest's area. */
 void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r);
-/* v's runstate totals as of now (VCPUOP_get_runstate_info). */
-void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
+
+/* Debug keys 'E' (dump event channels) and 'v' (VIRQ_DEBUG everywhere); event_keys.c. */
+void events_init_keys(void);
 
 /* ---- vCPU timers (vcpu_timer.c) ---- */
 void vcpu_timers_init(struct vcpu *v);

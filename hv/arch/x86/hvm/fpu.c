@@ -115,6 +115,18 @@ void hvm_fpu_destroy(struct vcpu *v)
     v->hvm.fpu_area = NULL;
 }
 
+u64 hvm_fpu_live_xcr0(struct vcpu *v)
+{
+    /*
+     * v is on this CPU (an exit is being handled), so XCR0 holds its value.
+     * Read it rather than trust v->hvm.xcr0: QEMU's TCG does not deliver
+     * the XSETBV intercept, so the guest's own XSETBV changes XCR0 unseen.
+     */
+    if (use_xsave)
+        v->hvm.xcr0 = xgetbv(0);
+    return v->hvm.xcr0;
+}
+
 void hvm_ctxt_switch_from(struct vcpu *v)
 {
     u64 *dr = v->hvm.dr;

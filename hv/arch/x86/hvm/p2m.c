@@ -72,6 +72,12 @@ static void free_leaf(void *arg, u64 gfn, const struct npt_entry *e)
 
 void p2m_teardown(struct domain *d)
 {
+    while (d->p2m.pool_frames)
+        domain_free_pages(d, d->p2m.pool[--d->p2m.pool_frames], NPT_ORDER_2M);
+    xfree(d->p2m.pool);
+    d->p2m.pool = NULL;
+    xfree(d->p2m.lazy);
+    d->p2m.lazy = NULL;
     if (!d->p2m.npt.root)
         return;
     npt_for_each_leaf(&d->p2m.npt, free_leaf, d);
@@ -79,6 +85,35 @@ void p2m_teardown(struct domain *d)
     if (d->p2m.ram_pages)
         pr_err("p2m: d%u: %llu RAM frames unaccounted for at teardown\n", d->domid,
                (unsigned long long)d->p2m.ram_pages);
+}
+
+static bool chunk_lazy(const struct domain *d, u64 gfn)
+{
+    u64 c = gfn >> 9;
+
+    return d->p2m.lazy && c < d->p2m.lazy_chunks && (d->p2m.lazy[c / 64] & (1ull << (c % 64)));
+}
+
+static void clear_frames(void *va, unsigned order);
+
+/*
+ * First touch of a lazily populated chunk: take a frame from the domain's
+ * pool, zero it and map it. Caller holds the p2m lock.
+ */
+static void materialize(struct domain *d, u64 gfn)
+{
+    u64 c = gfn >> 9;
+    void *frame;
+
+    if (!chunk_lazy(d, gfn))
+        return;
+    BUG_ON(!d->p2m.pool_frames); /* one frame per lazy chunk, set aside when it was marked */
+    frame = d->p2m.pool[--d->p2m.pool_frames];
+    d->p2m.lazy[c / 64] &= ~(1ull << (c % 64));
+    clear_frames(frame, NPT_ORDER_2M);
+    /* The chunk is a hole at level 2, so this only fills in one entry. */
+    BUG_ON(npt_set(&d->p2m.npt, c << 9, virt_to_mfn(frame), NPT_ORDER_2M, P2M_RAM, NULL));
+    d->p2m.ram_pages += 512;
 }
 
 /* Replace the 2 MiB RAM frame around gfn by 512 single frames holding the same data. */
@@ -128,6 +163,7 @@ static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order, 
     struct npt_entry old;
     int rc;
 
+    materialize(d, gfn); /* a lazy chunk becomes real RAM before any part of it changes */
     /* The hypervisor holds a pointer into a pinned frame: it must stay where it is. */
     if (order == NPT_ORDER_4K && npt_lookup(&d->p2m.npt, gfn).type == P2M_RAM_PINNED)
         return -EBUSY;
@@ -231,6 +267,49 @@ int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
     return rc;
 }
 
+int p2m_populate_ram_lazy(struct domain *d, u64 gfn, u64 nr)
+{
+    u64 end = gfn + nr, first = (gfn + 511) & ~511ull, last = end & ~511ull;
+    int rc = 0;
+
+    if (first >= last)
+        return p2m_populate_ram(d, gfn, nr);
+    if (!d->p2m.lazy) {
+        d->p2m.lazy_chunks = last >> 9;
+        d->p2m.lazy = xzalloc_array(u64, (d->p2m.lazy_chunks + 63) / 64);
+        /*
+         * Frames are kept here, not linked through themselves: the first
+         * write to guest RAM is expensive under QEMU (the host backs it
+         * then), and most of it is never touched by the guest.
+         */
+        d->p2m.pool = xzalloc_array(void *, d->p2m.lazy_chunks);
+        if (!d->p2m.lazy || !d->p2m.pool)
+            return -ENOMEM;
+    } else if ((last >> 9) > d->p2m.lazy_chunks) {
+        return p2m_populate_ram(d, gfn, nr); /* a second range higher up: eagerly */
+    }
+    /* The unaligned ends eagerly; whole chunks get a frame set aside, mapped later. */
+    if (gfn < first)
+        rc = p2m_populate_ram(d, gfn, first - gfn);
+    if (!rc && last < end)
+        rc = p2m_populate_ram(d, last, end - last);
+    spin_lock(&d->p2m.lock);
+    for (u64 c = first >> 9; !rc && c < last >> 9; c++) {
+        void *frame = domain_alloc_pages(d, NPT_ORDER_2M);
+
+        if (!frame) {
+            spin_unlock(&d->p2m.lock);
+            rc = p2m_populate_ram(d, c << 9, 512); /* no 2 MiB block left: 4 KiB frames */
+            spin_lock(&d->p2m.lock);
+            continue;
+        }
+        d->p2m.pool[d->p2m.pool_frames++] = frame;
+        d->p2m.lazy[c / 64] |= 1ull << (c % 64);
+    }
+    spin_unlock(&d->p2m.lock);
+    return rc;
+}
+
 int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn)
 {
     return set_entry(d, gfn, mfn, 0, P2M_XEN_PAGE);
@@ -247,6 +326,7 @@ int p2m_pin_ram(struct domain *d, u64 gfn, void **va)
     int rc;
 
     spin_lock(&d->p2m.lock);
+    materialize(d, gfn);
     e = npt_lookup(&d->p2m.npt, gfn);
     rc = p2m_is_ram(e.type) ? shatter(d, gfn) : -EINVAL;
     if (!rc && e.type == P2M_RAM) {
@@ -265,6 +345,7 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn)
     struct npt_entry e;
 
     spin_lock(&d->p2m.lock);
+    materialize(d, gfn);
     e = npt_lookup(&d->p2m.npt, gfn);
     spin_unlock(&d->p2m.lock);
     return e;

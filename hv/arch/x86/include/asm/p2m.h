@@ -20,6 +20,15 @@ void p2m_teardown(struct domain *d);
 /* Back [gfn, gfn + nr) with fresh zeroed RAM (2 MiB frames where aligned). */
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr);
 
+/*
+ * The same, zeroing lazily: whole 2 MiB chunks of the range get their frame
+ * now (allocated and counted against the domain, so nothing can fail
+ * later) but are mapped and zeroed only when first touched -- by the guest
+ * (a nested page fault) or by the hypervisor (any p2m lookup). Zeroing RAM
+ * the guest never uses is most of a domain's build time under TCG.
+ */
+int p2m_populate_ram_lazy(struct domain *d, u64 gfn, u64 nr);
+
 /* Map a hypervisor page at gfn (whatever RAM was there is freed). */
 int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn);
 
