@@ -141,7 +141,7 @@ def test_linux_domu_as_xen_pvh_guest(request, linux_images):
         focus(s, "linux")
 
         # poweroff: every vCPU halts with interrupts off; the domain goes, all memory comes back.
-        s.send("poweroff -f\n")
+        s.send("poweroff\n")
         s.expect(r"d1 \(linux\): shut down: poweroff", timeout=60)
         s.expect(r"d1: destroyed", timeout=60)
         all_memory_back(s)
@@ -154,12 +154,12 @@ def test_linux_smp_domu_and_reboot(request, linux_images):
         run(s, "linux", "cat /sys/devices/system/cpu/online", r"0-1\n")
         run(s, "linux", "grep -c ^processor /proc/cpuinfo", r"2\n")
         # reboot: the domain is built again from its boot image, as a new domain.
-        s.send("reboot -f\n")
+        s.send("reboot\n")
         s.expect(r"d1 \(linux\): shut down: reboot", timeout=60)
         s.expect(r"d1 \(linux\): restarted as d2", timeout=120)
         shell_up(s, "linux")
         run(s, "linux", "cat /sys/devices/system/cpu/online", r"0-1\n")
-        s.send("poweroff -f\n")
+        s.send("poweroff\n")
         s.expect(r"d2 \(linux\): shut down: poweroff", timeout=60)
         all_memory_back(s)
         assert s.wait(timeout=60) == EXIT_OK
@@ -198,6 +198,6 @@ def test_two_linux_domus_and_a_test_guest_share_the_console(request, linux_image
         s.expect(r"\*\*\* Serial input to Lares", timeout=30)
         focus(s, "one")
         run(s, "one", "echo still-$((3*3))", r"still-9\n")
-        s.send("poweroff -f\n")
+        s.send("poweroff\n")
         all_memory_back(s)
         assert s.wait(timeout=60) == EXIT_OK
