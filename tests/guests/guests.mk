@@ -25,3 +25,4 @@ GUESTS += hypercall_page
 GUESTS += bench_exits
 GUESTS += fpu_state
 GUESTS += compat_hypercall
+GUESTS += hostile_exits

@@ -32,6 +32,7 @@ BARE_QEMU_RESULT = {
     "bench_exits": "SKIP",
     "fpu_state": "SKIP",
     "compat_hypercall": "SKIP",
+    "hostile_exits": "SKIP",
 }
 
 

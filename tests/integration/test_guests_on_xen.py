@@ -40,6 +40,10 @@ XEN_RESULT = {
     "bench_exits": None,
     "fpu_state": "SUCCESS",
     "compat_hypercall": "SUCCESS",
+    # Xen's dom0 owns the real I/O ports (the port sweep would write to
+    # isa-debug-exit), and its MSR sweep trips a BUG_ON in Xen 4.17's
+    # legacy-SSBD code under TCG (a write to VIRT_SPEC_CTRL, 0xc001011f).
+    "hostile_exits": None,
 }
 
 

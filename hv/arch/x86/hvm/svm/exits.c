@@ -101,10 +101,12 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
         return HVM_CRASH;
     if (info & SVM_IOIO_STR) {
         unsigned asz = (info >> SVM_IOIO_ASZ_SHIFT) & 7; /* 1: 16, 2: 32, 4: 64-bit */
-        unsigned seg = in ? 0 : (info >> SVM_IOIO_SEG_SHIFT) & 7;
+        unsigned seg = (info >> SVM_IOIO_SEG_SHIFT) & 7, addr_bits = asz * 16;
 
-        return hvm_exit_io_string(v, port, size, in, info & SVM_IOIO_REP, asz * 16,
-                                  seg_base(vmcb, seg));
+        if (!asz) /* QEMU reports neither address size nor segment */
+            hvm_io_string_decode(v, *len, &addr_bits, &seg);
+        return hvm_exit_io_string(v, port, size, in, info & SVM_IOIO_REP, addr_bits,
+                                  seg_base(vmcb, in ? 0 : seg));
     }
     {
         u32 val = (u32)v->hvm.regs.rax;

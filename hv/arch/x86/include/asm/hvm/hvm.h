@@ -132,6 +132,7 @@ enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
 enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
                                         unsigned addr_size, u64 seg_base);
+void hvm_io_string_decode(struct vcpu *v, unsigned len, unsigned *addr_bits, unsigned *seg);
 enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
 enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
