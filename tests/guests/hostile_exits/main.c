@@ -59,6 +59,7 @@ PROBE(vmsave, "vmsave")
 PROBE(stgi, "stgi")
 PROBE(clgi, "clgi")
 PROBE(skinit, "skinit")
+PROBE(invlpga, "invlpga")
 PROBE(monitor, "monitor")
 PROBE(mwait, "mwait")
 PROBE(invd, "invd")
@@ -72,9 +73,9 @@ static void svm_instructions(void)
         exinfo_t (*probe)(void);
     } ud[] =
         {
-            {"VMRUN", probe_vmrun},     {"VMLOAD", probe_vmload}, {"VMSAVE", probe_vmsave},
-            {"STGI", probe_stgi},       {"CLGI", probe_clgi},     {"SKINIT", probe_skinit},
-            {"MONITOR", probe_monitor}, {"MWAIT", probe_mwait},
+            {"VMRUN", probe_vmrun},     {"VMLOAD", probe_vmload},   {"VMSAVE", probe_vmsave},
+            {"STGI", probe_stgi},       {"CLGI", probe_clgi},       {"SKINIT", probe_skinit},
+            {"INVLPGA", probe_invlpga}, {"MONITOR", probe_monitor}, {"MWAIT", probe_mwait},
         },
       quiet[] = {
           {"INVD", probe_invd},

@@ -144,6 +144,7 @@ static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
     [SVM_EXIT_STGI] = {exit_ud, 0, "STGI"},
     [SVM_EXIT_CLGI] = {exit_ud, 0, "CLGI"},
     [SVM_EXIT_SKINIT] = {exit_ud, 0, "SKINIT"},
+    [SVM_EXIT_INVLPGA] = {exit_ud, 0, "INVLPGA"},
     [SVM_EXIT_WBINVD] = {exit_skip, 2, "WBINVD"},
     [SVM_EXIT_MONITOR] = {exit_ud, 0, "MONITOR"},
     [SVM_EXIT_MWAIT] = {exit_ud, 0, "MWAIT"},

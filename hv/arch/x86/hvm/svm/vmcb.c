@@ -89,7 +89,8 @@ int svm_vmcb_init(struct vcpu *v)
 
     memset(vmcb, 0, sizeof(*vmcb));
     vmcb->intercept_misc1 = SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT | SVM_I1_CPUID |
-                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_SHUTDOWN;
+                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR |
+                            SVM_I1_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE |
                             SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_WBINVD |
                             SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C | SVM_I2_XSETBV;

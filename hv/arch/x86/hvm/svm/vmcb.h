@@ -21,6 +21,7 @@
 #define SVM_I1_INVD        (1u << 22)
 #define SVM_I1_PAUSE       (1u << 23)
 #define SVM_I1_HLT         (1u << 24)
+#define SVM_I1_INVLPGA     (1u << 26)
 #define SVM_I1_IOIO        (1u << 27)
 #define SVM_I1_MSR         (1u << 28)
 #define SVM_I1_TASK_SWITCH (1u << 29)
@@ -81,6 +82,7 @@
 #define SVM_EXIT_INVD         0x076
 #define SVM_EXIT_PAUSE        0x077
 #define SVM_EXIT_HLT          0x078
+#define SVM_EXIT_INVLPGA      0x07a
 #define SVM_EXIT_IOIO         0x07b
 #define SVM_EXIT_MSR          0x07c
 #define SVM_EXIT_TASK_SWITCH  0x07d
