@@ -8,6 +8,7 @@
  *     INVLPGA), MONITOR/MWAIT: #UD (the guest's CPUID has no SVM);
  *   - RDTSCP: #UD (CPUID hides it), or at least no TSC_AUX value but 0
  *     (QEMU's TCG ignores the RDTSCP intercept and runs it natively);
+ *     RDPID (never intercepted): #UD or 0 as well;
  *   - INVD, WBINVD, PAUSE: complete, nothing else happens;
  *   - CPUID: every leaf answers, the same way twice;
  *   - RDMSR/WRMSR over 0-0x1fff, 0xc0000000-0xc0001fff and
@@ -114,6 +115,17 @@ static void rdtscp_and_tsc_aux(void)
         check(aux == 0, "RDTSCP ran and returned TSC_AUX %#lx: the host's value", aux);
         printk("  RDTSCP ran natively (TCG ignores the intercept): TSC_AUX 0\n");
     }
+    /* RDPID reads TSC_AUX too, and no intercept exists for it. */
+    aux = 0x5a5a5a5a;
+    __asm__ __volatile__("1: .byte 0xf3, 0x0f, 0xc7, 0xf9 /* rdpid %%rcx */\n\t"
+                         "xor %%eax, %%eax\n"
+                         "2:\n" ASM_EXTABLE(1b, 2b)
+                         : "=a"(f), "+c"(aux));
+    if (f)
+        check(f == EXINFO(X86_EXC_UD, 0), "RDPID: %s, expected #UD", fault_name(f));
+    else
+        check(aux == 0, "RDPID returned TSC_AUX %#lx: the host's value", aux);
+    printk("  RDPID: %s\n", f ? "#UD" : "TSC_AUX 0");
     f = rdmsr_safe(MSR_TSC_AUX, &v);
     check(f == EXINFO(X86_EXC_GP, 0), "RDMSR TSC_AUX: %s (%#lx), expected #GP", fault_name(f), v);
 }

@@ -33,7 +33,7 @@ static enum hvm_disposition exit_skip(struct vcpu *v, struct vmcb *vmcb, unsigne
 
 static enum hvm_disposition exit_ud(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
 {
-    /* SVM instructions, MONITOR/MWAIT: the guest's CPUID does not offer them. */
+    /* SVM instructions, MONITOR/MWAIT, RDTSCP: the guest's CPUID does not offer them. */
     hvm_inject_ud(v);
     return HVM_INJECT;
 }
@@ -145,6 +145,7 @@ static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
     [SVM_EXIT_CLGI] = {exit_ud, 0, "CLGI"},
     [SVM_EXIT_SKINIT] = {exit_ud, 0, "SKINIT"},
     [SVM_EXIT_INVLPGA] = {exit_ud, 0, "INVLPGA"},
+    [SVM_EXIT_RDTSCP] = {exit_ud, 0, "RDTSCP"},
     [SVM_EXIT_WBINVD] = {exit_skip, 2, "WBINVD"},
     [SVM_EXIT_MONITOR] = {exit_ud, 0, "MONITOR"},
     [SVM_EXIT_MWAIT] = {exit_ud, 0, "MWAIT"},

@@ -62,6 +62,31 @@ static void explain(const char *who, unsigned problems, const struct svm_probe *
     printk("svm: %s cannot run guests: %s\n", who, why);
 }
 
+/*
+ * The guest reads TSC_AUX with RDPID, which no intercept catches, and
+ * with RDTSCP under QEMU, which ignores that intercept. The hypervisor
+ * does not use the MSR: clear whatever firmware or a previous kernel left
+ * there, so that no guest learns it.
+ */
+static void clear_tsc_aux(void)
+{
+    struct cpuid_regs r;
+    bool rdtscp = false, rdpid = false;
+
+    cpuid(0x80000000, &r);
+    if (r.eax >= 0x80000001) {
+        cpuid(0x80000001, &r);
+        rdtscp = r.edx & (1u << 27);
+    }
+    cpuid(0, &r);
+    if (r.eax >= 7) {
+        cpuid_count(7, 0, &r);
+        rdpid = r.ecx & (1u << 22);
+    }
+    if (rdtscp || rdpid)
+        wrmsr(MSR_TSC_AUX, 0);
+}
+
 static int svm_cpu_up(void)
 {
     unsigned cpu = smp_processor_id();
@@ -83,6 +108,7 @@ static int svm_cpu_up(void)
         if (!hsave_area[cpu] || !host_vmcb[cpu])
             return -ENOMEM;
     }
+    clear_tsc_aux();
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave_area[cpu]));
     /* The host's FS/GS/TR/... as they are now; reloaded after every exit. */

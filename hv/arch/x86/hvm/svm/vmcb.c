@@ -92,8 +92,9 @@ int svm_vmcb_init(struct vcpu *v)
                             SVM_I1_INVD | SVM_I1_HLT | SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR |
                             SVM_I1_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE |
-                            SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_WBINVD |
-                            SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C | SVM_I2_XSETBV;
+                            SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_RDTSCP |
+                            SVM_I2_WBINVD | SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C |
+                            SVM_I2_XSETBV;
     vmcb->iopm_base_pa = svm_iopm_pa();
     vmcb->msrpm_base_pa = svm_msrpm_pa();
     vmcb->tsc_offset = 0;
