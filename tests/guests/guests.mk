@@ -26,3 +26,4 @@ GUESTS += bench_exits
 GUESTS += fpu_state
 GUESTS += compat_hypercall
 GUESTS += hostile_exits
+GUESTS += vmrun_invalid

@@ -33,6 +33,7 @@ BARE_QEMU_RESULT = {
     "fpu_state": "SKIP",
     "compat_hypercall": "SKIP",
     "hostile_exits": "SKIP",
+    "vmrun_invalid": "SKIP",
 }
 
 

@@ -44,6 +44,9 @@ XEN_RESULT = {
     # isa-debug-exit), and its MSR sweep trips a BUG_ON in Xen 4.17's
     # legacy-SSBD code under TCG (a write to VIRT_SPEC_CTRL, 0xc001011f).
     "hostile_exits": None,
+    # Xen under TCG does what Lares does: QEMU takes CR0.NW without CD, VMRUN
+    # fails (VMEXIT_INVALID) and the domain is crashed.
+    "vmrun_invalid": "crashed",
 }
 
 

@@ -22,3 +22,29 @@ def test_hostile_exits_next_to_a_good_guest(request, cpu):
     assert r.lines(r"\(hx\)   port I/O: 65535 ports"), r
     ended(r, "hx", "shut down: poweroff")
     memory_returned(r)
+
+
+# vmrun_invalid cases (tests/guests/vmrun_invalid): a register value the
+# CPU must refuse. Real hardware raises #GP; QEMU takes most of them, and
+# then VMRUN fails its consistency checks.
+VMRUN_CASES = ["cr0_nw", "cr4_high", "cr4_bit15", "cr3_high", "dr7_high"]
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_vmrun_refusing_a_vcpu_crashes_only_that_domain(request, cpu):
+    domains = [("ok1", "hello")]
+    domains += [(c, "vmrun_invalid", f"cmdline=case={c}") for c in VMRUN_CASES]
+    domains += [("ok2", "xen_version")]
+    r = run(request, domains, smp=2, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "ok1") == "SUCCESS" and verdict(r, "ok2") == "SUCCESS", r
+    refused_by_vmrun = 0
+    for c in VMRUN_CASES:
+        if r.lines(rf"\({c}\) crashed: v0: VMRUN refused the vCPU state \(VMEXIT_INVALID\)"):
+            ended(r, c, "shut down: crash")
+            refused_by_vmrun += 1
+        else:
+            assert verdict(r, c) == "SUCCESS", r  # the CPU refused the value with #GP
+    # Under QEMU 7.2 at least CR0.NW without CD gets as far as VMRUN.
+    assert refused_by_vmrun > 0, r
+    memory_returned(r)
