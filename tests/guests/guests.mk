@@ -27,3 +27,4 @@ GUESTS += fpu_state
 GUESTS += compat_hypercall
 GUESTS += hostile_exits
 GUESTS += vmrun_invalid
+GUESTS += hypercall_fuzz

@@ -34,6 +34,7 @@ BARE_QEMU_RESULT = {
     "compat_hypercall": "SKIP",
     "hostile_exits": "SKIP",
     "vmrun_invalid": "SKIP",
+    "hypercall_fuzz": "SKIP",
 }
 
 

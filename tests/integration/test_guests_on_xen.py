@@ -47,6 +47,11 @@ XEN_RESULT = {
     # Xen under TCG does what Lares does: QEMU takes CR0.NW without CD, VMRUN
     # fails (VMEXIT_INVALID) and the domain is crashed.
     "vmrun_invalid": "crashed",
+    # Passes on Xen 4.17 (checked by hand with "iterations=3000 huge_console=0"
+    # as module arguments), but Xen prints its 2 GiB console write NUL by NUL,
+    # which takes hours under TCG, and as dom0 its random domctls are not
+    # harmless; this harness passes no arguments.
+    "hypercall_fuzz": None,
 }
 
 

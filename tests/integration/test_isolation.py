@@ -48,3 +48,28 @@ def test_vmrun_refusing_a_vcpu_crashes_only_that_domain(request, cpu):
     # Under QEMU 7.2 at least CR0.NW without CD gets as far as VMRUN.
     assert refused_by_vmrun > 0, r
     memory_returned(r)
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+@pytest.mark.parametrize("cpu", CPUS)
+def test_hypercall_fuzz_next_to_good_guests(request, smp, cpu):
+    domains = [("fuzz", "hypercall_fuzz", "vcpus=1"), ("ok1", "hello"), ("ok2", "xen_version")]
+    r = run(request, domains, smp=smp, cpu=cpu, timeout=180)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "fuzz") == "SUCCESS", r
+    assert r.lines(r"\(fuzz\)   10000 random calls \(a quarter from 32-bit code\), every one"), r
+    assert r.lines(r"\(fuzz\)   bad pointers from 32-bit code: -EFAULT, nothing written"), r
+    assert r.lines(r"\(fuzz\)   console_io write of 2-4 GiB from an aliased zero page: returned"), r
+    for name in ("ok1", "ok2"):
+        assert verdict(r, name) == "SUCCESS", r
+    ended(r, "fuzz", "shut down: poweroff")
+    memory_returned(r)
+
+
+def test_hypercall_fuzz_other_seed(request):
+    domains = [("fuzz", "hypercall_fuzz", 'cmdline="seed=0x5eed1234 iterations=20000"')]
+    r = run(request, domains, timeout=240)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "fuzz") == "SUCCESS", r
+    assert r.lines(r"\(fuzz\) seed 0x5eed1235, 20000 iterations"), r
+    memory_returned(r)
