@@ -10,7 +10,7 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
 {
     struct sched_shutdown s;
 
-    switch (a->arg[0]) {
+    switch ((int)a->arg[0]) { /* Xen's handler takes an int: upper bits are ignored */
     case SCHEDOP_yield:
         schedule_yield();
         return 0;

@@ -7,7 +7,8 @@
  * half, the top of the address space) given to a hypercall that reads and
  * to one that writes, from 64-bit and from 32-bit code: -EFAULT, nothing
  * written. Then a CONSOLEIO_write of 2 GiB from an aliased mapping (XTF's
- * xsa-consoleio-write): it must return.
+ * xsa-consoleio-write): it must return. Then sub-op numbers with garbage
+ * in the bits Xen's handlers do not look at.
  *
  * Then a deterministic pseudo-random run (seed=, iterations= on the
  * command line): every hypercall number 0-63 and some huge ones, random
@@ -219,6 +220,27 @@ static void huge_console_write(void)
         check(rc == 0, "console_io write of %#lx bytes from the alias: %ld", counts[i], rc);
     }
     printk("  console_io write of 2-4 GiB from an aliased zero page: returned\n");
+}
+
+/*
+ * Xen's handlers take their sub-op as int or unsigned int (xen_version,
+ * sched_op, console_io; and console_io's count): a 64-bit caller's upper
+ * bits are not looked at.
+ */
+static void wide_subops(void)
+{
+    const u64 garbage = 0xabcd000100000000ull;
+    long version = hypercall_xen_version(XENVER_version, NULL), rc;
+
+    rc = hypercall6(__HYPERVISOR_xen_version, garbage | XENVER_version, 0, 0, 0, 0);
+    check(rc == version, "xen_version(%#lx): %ld, expected %ld", garbage | XENVER_version, rc,
+          version);
+    rc = hypercall6(__HYPERVISOR_sched_op, garbage | SCHEDOP_yield, 0, 0, 0, 0);
+    check(rc == 0, "sched_op(%#lx): %ld", garbage | SCHEDOP_yield, rc);
+    rc = hypercall6(__HYPERVISOR_console_io, garbage | CONSOLEIO_write, garbage | 8, RO_ZERO_VA, 0,
+                    0);
+    check(rc == 0, "console_io(%#lx, count %#lx): %ld", garbage | CONSOLEIO_write, garbage | 8, rc);
+    printk("  sub-op numbers: only the bits Xen's handlers take count\n");
 }
 
 /* ---- the random run -----------------------------------------------------------------------------
@@ -516,6 +538,7 @@ void test_main(void)
     bad_pointers(true);
     if (cmdline_number("huge_console", 1)) /* Xen prints the 2 GiB of NULs: hours under TCG */
         huge_console_write();
+    wide_subops();
     random_run(iterations);
     memory_intact();
     test_success();
