@@ -28,3 +28,4 @@ GUESTS += compat_hypercall
 GUESTS += hostile_exits
 GUESTS += vmrun_invalid
 GUESTS += hypercall_fuzz
+GUESTS += p2m_tables

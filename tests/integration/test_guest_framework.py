@@ -35,6 +35,7 @@ BARE_QEMU_RESULT = {
     "hostile_exits": "SKIP",
     "vmrun_invalid": "SKIP",
     "hypercall_fuzz": "SKIP",
+    "p2m_tables": "SKIP",
 }
 
 

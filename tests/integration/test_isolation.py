@@ -73,3 +73,16 @@ def test_hypercall_fuzz_other_seed(request):
     assert verdict(r, "fuzz") == "SUCCESS", r
     assert r.lines(r"\(fuzz\) seed 0x5eed1235, 20000 iterations"), r
     memory_returned(r)
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_nested_page_tables_per_domain_are_limited(request, cpu):
+    # Without a limit the first guest takes every free page of the machine
+    # (about 31000 remappings with 256 MiB) before it hears -ENOMEM.
+    domains = [("tables", "p2m_tables"), ("ok", "hello")]
+    r = run(request, domains, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "tables") == "SUCCESS", r
+    assert verdict(r, "ok") == "SUCCESS", r
+    assert not r.lines(r"Out of memory"), r
+    memory_returned(r)

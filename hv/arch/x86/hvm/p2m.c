@@ -43,9 +43,14 @@ static const struct npt_ops npt_ops = {
 
 int p2m_init(struct domain *d)
 {
+    int rc;
+
     spin_lock_init(&d->p2m.lock);
     d->p2m.ram_pages = 0;
-    return npt_init(&d->p2m.npt, &npt_ops);
+    rc = npt_init(&d->p2m.npt, &npt_ops);
+    /* Tables are hypervisor memory spent for the guest: a bounded amount. */
+    d->p2m.npt.max_tables = npt_table_budget(d->max_pages);
+    return rc;
 }
 
 u64 p2m_root_pa(struct domain *d)
