@@ -234,6 +234,23 @@ void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
     return mfn_to_virt(e.mfn);
 }
 
+void *p2m_get_page(struct domain *d, u64 gfn)
+{
+    struct npt_entry e;
+
+    spin_lock(&d->p2m.lock);
+    e = npt_lookup(&d->p2m.npt, gfn);
+    if (e.type == P2M_RAM || e.type == P2M_XEN_PAGE)
+        return mfn_to_virt(e.mfn);
+    spin_unlock(&d->p2m.lock);
+    return NULL;
+}
+
+void p2m_put_page(struct domain *d)
+{
+    spin_unlock(&d->p2m.lock);
+}
+
 void p2m_flush_guest_tlbs(struct domain *d)
 {
     /* Each vCPU flushes at its next entry; a running one is made to exit first. */
