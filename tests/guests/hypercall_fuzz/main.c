@@ -8,7 +8,8 @@
  * to one that writes, from 64-bit and from 32-bit code: -EFAULT, nothing
  * written. Then a CONSOLEIO_write of 2 GiB from an aliased mapping (XTF's
  * xsa-consoleio-write): it must return. Then sub-op numbers with garbage
- * in the bits Xen's handlers do not look at.
+ * in the bits Xen's handlers do not look at, and calls with several bad
+ * arguments (Xen's errno is that of the check it makes first).
  *
  * Then a deterministic pseudo-random run (seed=, iterations= on the
  * command line): every hypercall number 0-63 and some huge ones, random
@@ -26,6 +27,8 @@
  */
 #include <guest.h>
 #include <guest/compat.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
@@ -241,6 +244,27 @@ static void wide_subops(void)
                     0);
     check(rc == 0, "console_io(%#lx, count %#lx): %ld", garbage | CONSOLEIO_write, garbage | 8, rc);
     printk("  sub-op numbers: only the bits Xen's handlers take count\n");
+}
+
+/*
+ * When several arguments are wrong, the errno is the one of the check Xen
+ * makes first: an HVM parameter index before the domain id.
+ */
+static void check_order(void)
+{
+    struct xen_hvm_param p = {.domid = 0x7fef, .index = HVM_NR_PARAMS};
+    long rc;
+
+    rc = hypercall_hvm_op(HVMOP_get_param, &p);
+    check(rc == -EINVAL, "get_param(no such domain, index %u): %ld, expected -EINVAL", p.index,
+          rc);
+    rc = hypercall_hvm_op(HVMOP_set_param, &p);
+    check(rc == -EINVAL, "set_param(no such domain, index %u): %ld, expected -EINVAL", p.index,
+          rc);
+    p.index = HVM_PARAM_CALLBACK_IRQ;
+    rc = hypercall_hvm_op(HVMOP_get_param, &p);
+    check(rc == -ESRCH, "get_param(no such domain): %ld, expected -ESRCH", rc);
+    printk("  several bad arguments: Xen's errno\n");
 }
 
 /* ---- the random run -----------------------------------------------------------------------------
@@ -539,6 +563,7 @@ void test_main(void)
     if (cmdline_number("huge_console", 1)) /* Xen prints the 2 GiB of NULs: hours under TCG */
         huge_console_write();
     wide_subops();
+    check_order();
     random_run(iterations);
     memory_intact();
     test_success();
