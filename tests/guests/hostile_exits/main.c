@@ -10,6 +10,8 @@
  *     (QEMU's TCG ignores the RDTSCP intercept and runs it natively);
  *     RDPID (never intercepted): #UD or 0 as well;
  *   - INVD, WBINVD, PAUSE: complete, nothing else happens;
+ *   - instruction and data breakpoints: #DB with DR6 set (the hypervisor
+ *     intercepts #DB and reflects it; QEMU has no ICEBP: #UD);
  *   - CPUID: every leaf answers, the same way twice;
  *   - RDMSR/WRMSR over 0-0x1fff, 0xc0000000-0xc0001fff and
  *     0xc0010000-0xc0011fff: #GP or a value; writing back what was read
@@ -199,6 +201,75 @@ static void xcr0_nonsense(void)
     }
     check(xgetbv0() == xcr0, "XCR0 changed to %#lx", xgetbv0());
     printk("  XCR0 nonsense: #GP\n");
+}
+
+/* ---- debug exceptions ------------------------------------------------------------------------ */
+
+#define DR6_B0 (1ul << 0)
+#define DR6_B1 (1ul << 1)
+#define DR7_L0 (1ul << 0)
+#define DR7_L1 (1ul << 2)
+#define DR7_RW1_WRITE (1ul << 20) /* R/W1 = 01: data writes; LEN1 = 00: one byte */
+
+static volatile u8 watched;
+
+static u64 read_dr6(void)
+{
+    u64 v;
+
+    __asm__ __volatile__("mov %%dr6, %0" : "=r"(v));
+    return v;
+}
+
+static void write_dr(unsigned int n, u64 v)
+{
+    switch (n) {
+    case 0:
+        __asm__ __volatile__("mov %0, %%dr0" : : "r"(v));
+        break;
+    case 1:
+        __asm__ __volatile__("mov %0, %%dr1" : : "r"(v));
+        break;
+    case 6:
+        __asm__ __volatile__("mov %0, %%dr6" : : "r"(v));
+        break;
+    default:
+        __asm__ __volatile__("mov %0, %%dr7" : : "r"(v));
+        break;
+    }
+}
+
+/*
+ * #DB is intercepted and reflected (against XSA-156-style delivery loops):
+ * the guest must still get each kind, with its DR6 bits, at the right RIP.
+ */
+static void debug_exceptions(void)
+{
+    extern char exec_bp[];
+    exinfo_t f;
+
+    /* An instruction breakpoint: a fault before the instruction, DR6.B0. */
+    write_dr(6, 0);
+    write_dr(0, (u64)exec_bp);
+    write_dr(7, 0x400 | DR7_L0);
+    __asm__ __volatile__("exec_bp: xor %%eax, %%eax\n2:\n" ASM_EXTABLE(exec_bp, 2b)
+                         : "=a"(f)
+                         : "0"(1ul));
+    write_dr(7, 0x400);
+    check(f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B0),
+          "instruction breakpoint: %s, DR6 %#lx", fault_name(f), read_dr6());
+
+    /* A data breakpoint: a trap after the write, DR6.B1. */
+    write_dr(6, 0);
+    write_dr(1, (u64)&watched);
+    write_dr(7, 0x400 | DR7_L1 | DR7_RW1_WRITE);
+    __asm__ __volatile__("movb $1, %1\n1: xor %%eax, %%eax\n2:\n" ASM_EXTABLE(1b, 2b)
+                         : "=a"(f), "=m"(watched)
+                         : "0"(1ul));
+    write_dr(7, 0x400);
+    check(f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B1) && watched == 1,
+          "data breakpoint: %s, DR6 %#lx", fault_name(f), read_dr6());
+    printk("  instruction and data breakpoints: #DB with DR6 as the CPU set it\n");
 }
 
 /* ---- a hypercall at the end of canonical space ------------------------------------------------
@@ -498,6 +569,7 @@ void test_main(void)
     efer_nonsense();
     xcr0_nonsense();
     noncanonical_rip();
+    debug_exceptions();
     cpuid_leaves();
     string_io();
     msr_ranges();

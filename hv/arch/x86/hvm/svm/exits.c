@@ -38,6 +38,16 @@ static enum hvm_disposition exit_ud(struct vcpu *v, struct vmcb *vmcb, unsigned 
     return HVM_INJECT;
 }
 
+static enum hvm_disposition exit_reflect(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
+{
+    /* An intercepted #DB or #AC: deliver it as the CPU would have (DR6 is already updated). */
+    unsigned vector = (unsigned)(vmcb->exitcode - SVM_EXIT_EXCP_BASE);
+
+    hvm_ops->inject_exception(v, vector,
+                              vector == X86_EXC_AC ? (int)vmcb->exitinfo1 : X86_EXC_NO_ERROR, 0);
+    return HVM_INJECT;
+}
+
 static enum hvm_disposition exit_cpuid(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
 {
     return hvm_exit_cpuid(v);
@@ -126,6 +136,8 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
 }
 
 static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
+    [SVM_EXIT_EXCP_BASE + X86_EXC_DB] = {exit_reflect, 0, "#DB"},
+    [SVM_EXIT_EXCP_BASE + X86_EXC_AC] = {exit_reflect, 0, "#AC"},
     [SVM_EXIT_INTR] = {exit_nothing, 0, "INTR"},
     [SVM_EXIT_NMI] = {exit_nothing, 0, "NMI"},
     [SVM_EXIT_SMI] = {exit_nothing, 0, "SMI"},

@@ -95,6 +95,14 @@ int svm_vmcb_init(struct vcpu *v)
                             SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_RDTSCP |
                             SVM_I2_WBINVD | SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C |
                             SVM_I2_XSETBV;
+    /*
+     * #DB and #AC are reflected back to the guest (svm/exits.c): a guest can
+     * make their delivery raise them again (a data breakpoint on the stack
+     * it pushes to, an #AC handler at CPL 3 on a misaligned stack), and
+     * the CPU would loop in microcode without ever taking an interrupt
+     * (XSA-156). With the intercepts each round trip exits.
+     */
+    vmcb->intercept_exceptions = (1u << X86_EXC_DB) | (1u << X86_EXC_AC);
     vmcb->iopm_base_pa = svm_iopm_pa();
     vmcb->msrpm_base_pa = svm_msrpm_pa();
     vmcb->tsc_offset = 0;
