@@ -19,7 +19,8 @@
  *   - nonsense for EFER and XCR0: #GP;
  *   - a VMMCALL that ends at the top of the canonical lower half: the
  *     hypercall is done, then the fetch from the non-canonical RIP #GPs;
- *   - port I/O to all 65536 ports: reads all-ones, writes vanish;
+ *   - port I/O to all 65536 ports: every size answers with the right
+ *     partial-register semantics (absent devices read all-ones);
  *   - string I/O with huge REP counts: stops with #PF at the first
  *     unmapped byte, with RCX/RDI telling exactly how far it got; long
  *     REP runs complete with the right register state.
@@ -385,12 +386,11 @@ static void msr_ranges(void)
                 f = wrmsr_safe(msr, nonsense[i]);
                 check(!f || f == EXINFO(X86_EXC_GP, 0), "WRMSR %#x <- %#lx: %s", msr, nonsense[i],
                       fault_name(f));
-                if (!f) {
+                if (!f)
                     accepted++;
-                    wrmsr_safe(msr, v);
-                }
             }
-            if (msr != 0x10 && !rdmsr_safe(msr, &back)) /* the TSC moves on */
+            /* Restore (some transitions are refused, e.g. x2APIC from disabled). */
+            if (!wrmsr_safe(msr, v) && msr != 0x10 && !rdmsr_safe(msr, &back))
                 check(back == v, "MSR %#x is %#lx after restoring %#lx", msr, back, v);
         }
     }
@@ -411,9 +411,14 @@ static void msr_ranges(void)
 
 /* ---- port I/O -------------------------------------------------------------------------------- */
 
+/*
+ * Every port, read and written at every size. What a port reads depends on
+ * the devices the hypervisor emulates; what must hold everywhere: IN to AL
+ * or AX keeps the rest of RAX, IN to EAX clears RAX[63:32].
+ */
 static void all_ports(void)
 {
-    unsigned int bad = 0;
+    unsigned int bad = 0, absent = 0;
 
     for (u32 port = 0; port <= 0xffff; port++) {
         u64 rax = 0x1122334455667788ull;
@@ -421,8 +426,9 @@ static void all_ports(void)
         if (port == 0xe9)
             continue; /* the debug console: checked by port_e9 */
         __asm__ __volatile__("inb %w1, %%al" : "+a"(rax) : "d"(port));
-        if (rax != 0x11223344556677ffull && bad++ < 4)
+        if ((rax & ~0xffull) != 0x1122334455667700ull && bad++ < 4)
             check(false, "inb port %#x: rax %#lx", port, rax);
+        absent += (rax & 0xff) == 0xff;
         __asm__ __volatile__("outb %%al, %w1" : : "a"(0), "d"(port));
     }
     /* Wider accesses on a sample, the last ones running past port 0xffff. */
@@ -432,13 +438,14 @@ static void all_ports(void)
         if (port == 0xe9)
             continue;
         __asm__ __volatile__("inw %w1, %%ax" : "+a"(rax) : "d"(port));
-        check(rax == 0x112233445566ffffull, "inw port %#x: rax %#lx", port, rax);
+        check((rax & ~0xffffull) == 0x1122334455660000ull, "inw port %#x: rax %#lx", port, rax);
         rax = 0x1122334455667788ull;
         __asm__ __volatile__("inl %w1, %%eax" : "+a"(rax) : "d"(port));
-        check(rax == 0xffffffffull, "inl port %#x: rax %#lx (must zero-extend)", port, rax);
+        check(rax >> 32 == 0, "inl port %#x: rax %#lx (must zero-extend)", port, rax);
         __asm__ __volatile__("outw %%ax, %w1; outl %%eax, %w1" : : "a"(0), "d"(port));
     }
-    printk("  port I/O: 65535 ports read all-ones and take writes\n");
+    printk("  port I/O: 65535 ports answer (%u read all-ones: no device) and take writes\n",
+           absent);
 }
 
 /* ---- string I/O --------------------------------------------------------------------------------
