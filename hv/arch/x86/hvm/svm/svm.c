@@ -13,6 +13,7 @@
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include <asm/percpu.h>
+#include <asm/svm_check.h>
 #include "svm.h"
 
 #define CPUID_SVM_FEATURES 0x8000000a
@@ -21,34 +22,9 @@
 static void *hsave_area[MAX_CPUS];
 static struct vmcb *host_vmcb[MAX_CPUS];
 
-/* Read what this CPU reports; the decision is lib/svm_support.c's. */
-static void probe_cpu(struct svm_probe *p)
-{
-    struct cpuid_regs r;
-
-    memset(p, 0, sizeof(*p));
-    cpuid(0, &r);
-    memcpy(p->vendor, &r.ebx, 4);
-    memcpy(p->vendor + 4, &r.edx, 4);
-    memcpy(p->vendor + 8, &r.ecx, 4);
-    cpuid(0x80000000, &r);
-    p->max_ext_leaf = r.eax;
-    if (p->max_ext_leaf >= 0x80000001) {
-        cpuid(0x80000001, &r);
-        p->ext1_ecx = r.ecx;
-    }
-    if (p->max_ext_leaf >= CPUID_SVM_FEATURES) {
-        cpuid(CPUID_SVM_FEATURES, &r);
-        p->svm_edx = r.edx;
-        p->nr_asids = r.ebx;
-    }
-    if (p->ext1_ecx & CPUID_80000001_ECX_SVM)
-        p->vm_cr = rdmsr(MSR_VM_CR);
-}
-
 static unsigned check_cpu(struct svm_probe *p)
 {
-    probe_cpu(p);
+    svm_probe_this_cpu(p);
     return svm_support_check(p);
 }
 
