@@ -6,18 +6,35 @@ architecture (or Xen's ABI) says, and the hypervisor must stay healthy:
 QEMU status 33, the well-behaved guest passes, every domain's memory comes
 back. See docs/isolation.md for what each guest covers.
 """
+import subprocess
+
 import pytest
 
-from lares import EXIT_OK
+from lares import EXIT_OK, LARES
 from test_domains import CPUS, ended, memory_returned, run, verdict
+
+
+def symbol(name):
+    """Address of a hypervisor symbol in lares.elf."""
+    out = subprocess.run(["nm", str(LARES)], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        addr, _, sym = line.split()
+        if sym == name:
+            return int(addr, 16)
+    raise KeyError(name)
 
 
 @pytest.mark.parametrize("cpu", CPUS)
 def test_hostile_exits_next_to_a_good_guest(request, cpu):
-    r = run(request, [("hx", "hostile_exits"), ("ok", "hello")], cpu=cpu, timeout=180)
+    # Breakpoints on a function every xen_version call runs, and on a
+    # variable every console line writes.
+    code, data = symbol("do_xen_version"), symbol("conring_prod")
+    hx = ("hx", "hostile_exits", f'cmdline="host_code={code:#x} host_data={data:#x}"')
+    r = run(request, [hx, ("ok", "hello")], cpu=cpu, timeout=180)
     assert r.rc == EXIT_OK, r
     assert verdict(r, "hx") == "SUCCESS", r
     assert verdict(r, "ok") == "SUCCESS", r
+    assert r.lines(r"\(hx\)   breakpoints on hypervisor code and data: it carried on"), r
     assert r.lines(r"\(hx\)   string I/O: faults stop huge REP counts exactly"), r
     assert r.lines(r"\(hx\)   port I/O: 65535 ports answer"), r
     ended(r, "hx", "shut down: poweroff")

@@ -12,6 +12,7 @@
  *   - INVD, WBINVD, PAUSE: complete, nothing else happens;
  *   - instruction and data breakpoints: #DB with DR6 set (the hypervisor
  *     intercepts #DB and reflects it; QEMU has no ICEBP: #UD);
+ *   - breakpoints on the hypervisor's own code and data: it carries on;
  *   - CPUID: every leaf answers, the same way twice;
  *   - RDMSR/WRMSR over 0-0x1fff, 0xc0000000-0xc0001fff and
  *     0xc0010000-0xc0011fff: #GP or a value; writing back what was read
@@ -28,6 +29,7 @@
  * The hypervisor must survive all of it, and so must this guest.
  */
 #include <guest.h>
+#include <public/version.h>
 
 const char test_title[] = "hostile_exits: nonsense at every intercept, architectural results";
 
@@ -271,6 +273,38 @@ static void debug_exceptions(void)
     check(f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B1) && watched == 1,
           "data breakpoint: %s, DR6 %#lx", fault_name(f), read_dr6());
     printk("  instruction and data breakpoints: #DB with DR6 as the CPU set it\n");
+}
+
+/*
+ * Breakpoints on the hypervisor's own code and data (addresses from the
+ * command line: host_code=, host_data=; the test harness reads them from
+ * lares.elf). Whatever the CPU does with them in the hypervisor, neither
+ * may it stop nor may this guest see a #DB that was not its own.
+ */
+static void breakpoints_on_the_hypervisor(void)
+{
+    const u64 code = cmdline_number("host_code", 0), data = cmdline_number("host_data", 0);
+    long version;
+    exinfo_t f;
+
+    if (!code || !data) {
+        printk("  no host_code=/host_data= given: breakpoints on the hypervisor not tried\n");
+        return;
+    }
+    write_dr(0, code);
+    write_dr(1, data);
+    write_dr(7, 0x400 | DR7_L0 | DR7_L1 | (1ul << 20) | (3ul << 22)); /* DR1: writes, 8 bytes */
+    __asm__ __volatile__("1: vmmcall\n2:\n" ASM_EXTABLE(1b, 2b)
+                         : "=a"(version)
+                         : "0"((u64)__HYPERVISOR_xen_version), "D"(0ul)
+                         : "rsi", "rdx", "r10", "r8", "memory");
+    f = version < 0 && (u64)version & EXINFO_FAULTED ? (exinfo_t)version : 0;
+    printk("  with breakpoints on %#lx and %#lx\n", code, data); /* console_io */
+    write_dr(7, 0x400);
+    check(!f, "a hypercall under breakpoints on the hypervisor faulted: %s", fault_name(f));
+    check(version == hypercall_xen_version(XENVER_version, NULL),
+          "xen_version under breakpoints on the hypervisor: %ld", version);
+    printk("  breakpoints on hypervisor code and data: it carried on, no #DB here\n");
 }
 
 /* ---- a hypercall at the end of canonical space ------------------------------------------------
@@ -577,6 +611,7 @@ void test_main(void)
     xcr0_nonsense();
     noncanonical_rip();
     debug_exceptions();
+    breakpoints_on_the_hypervisor();
     cpuid_leaves();
     string_io();
     msr_ranges();
