@@ -26,10 +26,13 @@ def symbol(name):
 
 @pytest.mark.parametrize("cpu", CPUS)
 def test_hostile_exits_next_to_a_good_guest(request, cpu):
-    # Breakpoints on a function every xen_version call runs, and on a
-    # variable every console line writes.
-    code, data = symbol("do_xen_version"), symbol("conring_prod")
-    hx = ("hx", "hostile_exits", f'cmdline="host_code={code:#x} host_data={data:#x}"')
+    # Breakpoints on the code every interrupt and exception runs, on a
+    # function every xen_version call runs, and on a variable every console
+    # line writes.
+    bps = {"host_code": symbol("common_interrupt"), "host_code2": symbol("do_xen_version"),
+           "host_data": symbol("conring_prod")}
+    args = " ".join(f"{k}={v:#x}" for k, v in bps.items())
+    hx = ("hx", "hostile_exits", f'cmdline="{args}"')
     r = run(request, [hx, ("ok", "hello")], cpu=cpu, timeout=180)
     assert r.rc == EXIT_OK, r
     assert verdict(r, "hx") == "SUCCESS", r

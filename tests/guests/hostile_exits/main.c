@@ -10,8 +10,9 @@
  *     (QEMU's TCG ignores the RDTSCP intercept and runs it natively);
  *     RDPID (never intercepted): #UD or 0 as well;
  *   - INVD, WBINVD, PAUSE: complete, nothing else happens;
- *   - instruction and data breakpoints: #DB with DR6 set (the hypervisor
- *     intercepts #DB and reflects it; QEMU has no ICEBP: #UD);
+ *   - single step, instruction and data breakpoints: #DB with DR6 set
+ *     (the hypervisor intercepts #DB and reflects it, and emulates
+ *     debug-register writes; QEMU then never arms the breakpoints);
  *   - breakpoints on the hypervisor's own code and data: it carries on;
  *   - CPUID: every leaf answers, the same way twice;
  *   - RDMSR/WRMSR over 0-0x1fff, 0xc0000000-0xc0001fff and
@@ -210,6 +211,7 @@ static void xcr0_nonsense(void)
 
 #define DR6_B0 (1ul << 0)
 #define DR6_B1 (1ul << 1)
+#define DR6_BS (1ul << 14)
 #define DR7_L0 (1ul << 0)
 #define DR7_L1 (1ul << 2)
 #define DR7_RW1_WRITE (1ul << 20) /* R/W1 = 01: data writes; LEN1 = 00: one byte */
@@ -233,6 +235,9 @@ static void write_dr(unsigned int n, u64 v)
     case 1:
         __asm__ __volatile__("mov %0, %%dr1" : : "r"(v));
         break;
+    case 2:
+        __asm__ __volatile__("mov %0, %%dr2" : : "r"(v));
+        break;
     case 6:
         __asm__ __volatile__("mov %0, %%dr6" : : "r"(v));
         break;
@@ -242,68 +247,119 @@ static void write_dr(unsigned int n, u64 v)
     }
 }
 
+static u64 read_dr(unsigned int n)
+{
+    u64 v;
+
+    switch (n) {
+    case 0:
+        __asm__ __volatile__("mov %%dr0, %0" : "=r"(v));
+        break;
+    case 1:
+        __asm__ __volatile__("mov %%dr1, %0" : "=r"(v));
+        break;
+    default:
+        __asm__ __volatile__("mov %%dr7, %0" : "=r"(v));
+        break;
+    }
+    return v;
+}
+
 /*
- * #DB is intercepted and reflected (against XSA-156-style delivery loops):
- * the guest must still get each kind, with its DR6 bits, at the right RIP.
+ * #DB is intercepted and reflected (against XSA-156-style delivery loops),
+ * and debug-register writes are emulated (QEMU would otherwise let a
+ * guest's breakpoints fire inside the hypervisor). The guest must still
+ * get its single-step traps with DR6.BS, read back what it wrote, and
+ * where the CPU arms breakpoints from the VMCB (hardware does; QEMU arms
+ * only those a guest writes itself) take #DB with the right DR6 bit.
  */
 static void debug_exceptions(void)
 {
     extern char exec_bp[];
     exinfo_t f;
+    u64 dr6;
+
+    /* TF set by POPF: a trap after the next instruction, and after the POPF that clears it. */
+    write_dr(6, 0);
+    __asm__ __volatile__("pushfq\n\t"
+                         "pushfq\n\t"
+                         "orq $0x100, (%%rsp)\n\t"
+                         "popfq\n\t"
+                         "nop\n"
+                         "1: popfq\n"
+                         "2:\n" ASM_EXTABLE(1b, 1b) ASM_EXTABLE(2b, 2b)
+                         : "=a"(f)
+                         : "0"(0ul)
+                         : "memory", "cc");
+    dr6 = read_dr6();
+    check(f == EXINFO(X86_EXC_DB, 0) && (dr6 & DR6_BS), "single step: %s, DR6 %#lx", fault_name(f),
+          dr6);
 
     /* An instruction breakpoint: a fault before the instruction, DR6.B0. */
     write_dr(6, 0);
     write_dr(0, (u64)exec_bp);
     write_dr(7, 0x400 | DR7_L0);
+    check(read_dr(0) == (u64)exec_bp && read_dr(7) == (0x400 | DR7_L0),
+          "DR0/DR7 read back %#lx/%#lx", read_dr(0), read_dr(7));
     __asm__ __volatile__("exec_bp: xor %%eax, %%eax\n2:\n" ASM_EXTABLE(exec_bp, 2b)
                          : "=a"(f)
                          : "0"(1ul));
     write_dr(7, 0x400);
-    check(f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B0),
+    check(!f || (f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B0)),
           "instruction breakpoint: %s, DR6 %#lx", fault_name(f), read_dr6());
+    printk("  instruction breakpoint: %s\n", f ? "#DB, DR6.B0" : "not armed (QEMU)");
 
     /* A data breakpoint: a trap after the write, DR6.B1. */
     write_dr(6, 0);
     write_dr(1, (u64)&watched);
     write_dr(7, 0x400 | DR7_L1 | DR7_RW1_WRITE);
+    check(read_dr(1) == (u64)&watched, "DR1 reads back %#lx", read_dr(1));
     __asm__ __volatile__("movb $1, %1\n1: xor %%eax, %%eax\n2:\n" ASM_EXTABLE(1b, 2b)
                          : "=a"(f), "=m"(watched)
                          : "0"(1ul));
     write_dr(7, 0x400);
-    check(f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B1) && watched == 1,
+    check(watched == 1 && (!f || (f == EXINFO(X86_EXC_DB, 0) && (read_dr6() & DR6_B1))),
           "data breakpoint: %s, DR6 %#lx", fault_name(f), read_dr6());
-    printk("  instruction and data breakpoints: #DB with DR6 as the CPU set it\n");
+    printk("  single step: #DB, DR6.BS; data breakpoint: %s\n",
+           f ? "#DB, DR6.B1" : "not armed (QEMU)");
 }
 
 /*
- * Breakpoints on the hypervisor's own code and data (addresses from the
- * command line: host_code=, host_data=; the test harness reads them from
- * lares.elf). Whatever the CPU does with them in the hypervisor, neither
- * may it stop nor may this guest see a #DB that was not its own.
+ * Breakpoints on the hypervisor's own code and data, armed across many
+ * hypercalls and timer interrupts (addresses from the command line:
+ * host_code=, host_code2=, host_data=; the test harness reads them from
+ * lares.elf). Whatever the CPU does with them in the hypervisor, it must
+ * neither stop nor hang, and this guest must see no #DB that is not its
+ * own.
  */
 static void breakpoints_on_the_hypervisor(void)
 {
-    const u64 code = cmdline_number("host_code", 0), data = cmdline_number("host_data", 0);
-    long version;
-    exinfo_t f;
+    const u64 code = cmdline_number("host_code", 0), code2 = cmdline_number("host_code2", 0);
+    const u64 data = cmdline_number("host_data", 0);
+    const long version = hypercall_xen_version(XENVER_version, NULL);
+    unsigned long i;
+    long rc = version;
+    exinfo_t f = 0;
 
-    if (!code || !data) {
-        printk("  no host_code=/host_data= given: breakpoints on the hypervisor not tried\n");
+    if (!code || !code2 || !data) {
+        printk("  no host_code=/host_code2=/host_data= given: breakpoints on the hypervisor "
+               "not tried\n");
         return;
     }
     write_dr(0, code);
     write_dr(1, data);
-    write_dr(7, 0x400 | DR7_L0 | DR7_L1 | (1ul << 20) | (3ul << 22)); /* DR1: writes, 8 bytes */
-    __asm__ __volatile__("1: vmmcall\n2:\n" ASM_EXTABLE(1b, 2b)
-                         : "=a"(version)
-                         : "0"((u64)__HYPERVISOR_xen_version), "D"(0ul)
-                         : "rsi", "rdx", "r10", "r8", "memory");
-    f = version < 0 && (u64)version & EXINFO_FAULTED ? (exinfo_t)version : 0;
-    printk("  with breakpoints on %#lx and %#lx\n", code, data); /* console_io */
+    write_dr(2, code2);
+    write_dr(7, 0x400 | DR7_L0 | DR7_L1 | (1ul << 4) /* L2 */ | (1ul << 20) | (3ul << 22));
+    for (i = 0; i < 20000 && !f && rc == version; i++)
+        __asm__ __volatile__("1: vmmcall\n2:\n" ASM_EXTABLE(1b, 2b)
+                             : "=a"(rc)
+                             : "0"((u64)__HYPERVISOR_xen_version), "D"(0ul)
+                             : "rsi", "rdx", "r10", "r8", "memory");
+    printk("  %lu hypercalls with breakpoints on %#lx, %#lx and %#lx\n", i, code, code2, data);
     write_dr(7, 0x400);
-    check(!f, "a hypercall under breakpoints on the hypervisor faulted: %s", fault_name(f));
-    check(version == hypercall_xen_version(XENVER_version, NULL),
-          "xen_version under breakpoints on the hypervisor: %ld", version);
+    f = (u64)rc & EXINFO_FAULTED ? (exinfo_t)rc : 0;
+    check(!f && rc == version, "a hypercall under breakpoints on the hypervisor gave %#lx (%s)", rc,
+          fault_name(f));
     printk("  breakpoints on hypervisor code and data: it carried on, no #DB here\n");
 }
 

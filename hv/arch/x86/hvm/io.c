@@ -6,7 +6,7 @@
  */
 #include <lares/domain.h>
 #include <lares/guest_access.h>
-#include <lares/io_string_insn.h>
+#include <lares/insn_decode.h>
 #include <asm/hvm/hvm.h>
 
 #define PORT_DEBUGCON 0xe9
@@ -44,20 +44,14 @@ static void inject_fault(struct vcpu *v, const struct guest_fault *f)
  */
 void hvm_io_string_decode(struct vcpu *v, unsigned len, unsigned *addr_bits, unsigned *seg)
 {
-    struct hvm_dump_state ds;
     struct io_string_insn d;
     unsigned mode_bits;
     u8 insn[15];
+    bool whole = hvm_fetch_insn(v, insn, len, &mode_bits) == len; /* false if len > 15 */
 
-    hvm_ops->get_dump_state(v, &ds);
-    mode_bits = ds.mode == HVM_MODE_64 ? 64 : ds.mode == HVM_MODE_32 ? 32 : 16;
     *addr_bits = mode_bits;
     *seg = IO_SEG_DS;
-    if (len > sizeof(insn))
-        return;
-    if (copy_from_guest(v, insn, (ds.mode == HVM_MODE_64 ? 0 : ds.cs_base) + v->hvm.regs.rip, len))
-        return;
-    if (io_string_insn_decode(insn, len, mode_bits, &d))
+    if (!whole || io_string_insn_decode(insn, len, mode_bits, &d))
         return;
     *addr_bits = d.addr_bits;
     *seg = d.seg;

@@ -103,6 +103,12 @@ int svm_vmcb_init(struct vcpu *v)
      * (XSA-156). With the intercepts each round trip exits.
      */
     vmcb->intercept_exceptions = (1u << X86_EXC_DB) | (1u << X86_EXC_AC);
+    /*
+     * Debug-register writes are emulated (svm/exits.c): QEMU keeps the
+     * breakpoints a guest arms with MOV DR7 after #VMEXIT, where they fire
+     * in the hypervisor, however DR7 is set then. Reads need no exit.
+     */
+    vmcb->intercept_dr = SVM_IDR_WRITES_0_7;
     vmcb->iopm_base_pa = svm_iopm_pa();
     vmcb->msrpm_base_pa = svm_msrpm_pa();
     vmcb->tsc_offset = 0;

@@ -11,6 +11,9 @@
 #include <lares/compiler.h>
 #include <lares/types.h>
 
+/* intercept_dr (offset 0x04): reads of DRn in bit n, writes in bit 16 + n */
+#define SVM_IDR_WRITES_0_7 (0xffu << 16)
+
 /* intercept_misc1 (offset 0x0c) */
 #define SVM_I1_INTR        (1u << 0)
 #define SVM_I1_NMI         (1u << 1)
@@ -72,6 +75,7 @@
 /* Exit codes (exitcode, offset 0x70). */
 #define SVM_EXIT_CR0_READ     0x000
 #define SVM_EXIT_CR0_WRITE    0x010
+#define SVM_EXIT_DR0_WRITE    0x030     /* ... DR15: 0x03f */
 #define SVM_EXIT_EXCP_BASE    0x040
 #define SVM_EXIT_INTR         0x060
 #define SVM_EXIT_NMI          0x061

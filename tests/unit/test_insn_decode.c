@@ -1,8 +1,8 @@
-/* io_string_insn_decode(): address size and OUTS segment from INS/OUTS prefixes. */
+/* Instruction decoding: INS/OUTS prefixes, MOV to a debug register. */
 #include "unit.h"
 
 #include <lares/errno.h>
-#include <lares/io_string_insn.h>
+#include <lares/insn_decode.h>
 
 static struct io_string_insn decode_ok(const u8 *b, size_t len, unsigned mode)
 {
@@ -70,6 +70,54 @@ static void anything_else_is_refused(void **state)
     assert_int_equal(io_string_insn_decode(too_long + 1, 15, 8, &d), -EINVAL);
 }
 
+static struct mov_dr_insn mov_dr_ok(const u8 *b, size_t avail, unsigned mode)
+{
+    struct mov_dr_insn m = {99, 99, 99};
+
+    assert_int_equal(mov_dr_decode(b, avail, mode, &m), 0);
+    return m;
+}
+
+static void mov_to_debug_registers(void **state)
+{
+    static const u8 dr7_rax[] = {0x0f, 0x23, 0xf8, 0x90}, dr0_r9[] = {0x41, 0x0f, 0x23, 0xc1};
+    static const u8 dr3_ebx_pfx[] = {0x66, 0x2e, 0x0f, 0x23, 0xdb}, dr6_mod0[] = {0x0f, 0x23, 0x36};
+    struct mov_dr_insn m;
+
+    m = mov_dr_ok(dr7_rax, sizeof(dr7_rax), 64);
+    assert_int_equal(m.dr, 7);
+    assert_int_equal(m.gpr, 0);
+    assert_int_equal(m.len, 3);
+    m = mov_dr_ok(dr0_r9, sizeof(dr0_r9), 64);
+    assert_int_equal(m.dr, 0);
+    assert_int_equal(m.gpr, 9);
+    assert_int_equal(m.len, 4);
+    m = mov_dr_ok(dr3_ebx_pfx, sizeof(dr3_ebx_pfx), 32);
+    assert_int_equal(m.dr, 3);
+    assert_int_equal(m.gpr, 3);
+    assert_int_equal(m.len, 5);
+    /* mod != 3 still names a register. */
+    m = mov_dr_ok(dr6_mod0, sizeof(dr6_mod0), 32);
+    assert_int_equal(m.dr, 6);
+    assert_int_equal(m.gpr, 6);
+}
+
+static void not_a_mov_to_a_debug_register(void **state)
+{
+    static const u8 read_dr7[] = {0x0f, 0x21, 0xf8}, rexr[] = {0x44, 0x0f, 0x23, 0xc0};
+    static const u8 cut[] = {0x0f, 0x23}, rex32[] = {0x41, 0x0f, 0x23, 0xc1};
+    static const u8 prefixes[16] = {0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                    0x66, 0x66, 0x66, 0x66, 0x66, 0x0f, 0x23, 0xc0};
+    struct mov_dr_insn m;
+
+    assert_int_equal(mov_dr_decode(read_dr7, 3, 64, &m), -EINVAL);
+    assert_int_equal(mov_dr_decode(rexr, 4, 64, &m), -EINVAL); /* DR8 */
+    assert_int_equal(mov_dr_decode(cut, 2, 64, &m), -EINVAL);
+    assert_int_equal(mov_dr_decode(rex32, 4, 32, &m), -EINVAL);     /* 0x41 is INC in 32-bit code */
+    assert_int_equal(mov_dr_decode(prefixes, 16, 64, &m), -EINVAL); /* 16 bytes */
+    assert_int_equal(mov_dr_ok(prefixes + 1, 15, 64).len, 15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +126,8 @@ int main(void)
         cmocka_unit_test(last_segment_override_wins),
         cmocka_unit_test(rex_only_in_64_bit_mode_and_right_before_the_opcode),
         cmocka_unit_test(anything_else_is_refused),
+        cmocka_unit_test(mov_to_debug_registers),
+        cmocka_unit_test(not_a_mov_to_a_debug_register),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

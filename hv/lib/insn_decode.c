@@ -1,6 +1,6 @@
-/* Prefix decoding for INS/OUTS (see lares/io_string_insn.h). Facts: Intel SDM vol. 2 ch. 2. */
+/* Decoding INS/OUTS prefixes and MOV to DRn (see lares/insn_decode.h). Facts: Intel SDM vol. 2. */
 #include <lares/errno.h>
-#include <lares/io_string_insn.h>
+#include <lares/insn_decode.h>
 
 #define MAX_INSN_LEN 15
 
@@ -64,4 +64,32 @@ int io_string_insn_decode(const u8 *insn, size_t len, unsigned int mode_bits,
         out->addr_bits = addr_override ? 32 : 16;
     out->seg = seg;
     return 0;
+}
+
+static bool is_legacy_prefix(u8 b)
+{
+    return segment_override(b) >= 0 || b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 ||
+           b == 0xf3;
+}
+
+int mov_dr_decode(const u8 *insn, size_t avail, unsigned int mode_bits, struct mov_dr_insn *out)
+{
+    size_t max = avail < MAX_INSN_LEN ? avail : MAX_INSN_LEN;
+    u8 rex = 0, modrm;
+    size_t i = 0;
+
+    if (mode_bits != 16 && mode_bits != 32 && mode_bits != 64)
+        return -EINVAL;
+    while (i < max && is_legacy_prefix(insn[i]))
+        i++;
+    if (mode_bits == 64 && i < max && (insn[i] & 0xf0) == 0x40)
+        rex = insn[i++];
+    if (i + 3 > max || insn[i] != 0x0f || insn[i + 1] != 0x23)
+        return -EINVAL;
+    modrm = insn[i + 2];
+    /* The mod field is ignored: the operand is always a register. */
+    out->dr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    out->gpr = (modrm & 7) | ((rex & 1) ? 8 : 0);
+    out->len = (unsigned int)(i + 3);
+    return out->dr < 8 ? 0 : -EINVAL;
 }
