@@ -27,7 +27,10 @@ void hvm_run(struct vcpu *v)
         local_irq_disable();
         if (!vcpu_runnable(v) || schedule_preempt_pending())
             break;
+        /* Odd from before the TLB-flush check at entry until after the exit: see p2m.c. */
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         hvm_ops->enter(v);
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         local_irq_enable(); /* a physical interrupt that caused the exit is taken here */
 
         disp = hvm_ops->handle_exit(v, &len);

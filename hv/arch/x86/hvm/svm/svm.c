@@ -227,7 +227,7 @@ static void svm_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa)
 
 static void svm_flush_guest_tlb(struct vcpu *v)
 {
-    to_svm(v)->flush_tlb = true;
+    __atomic_store_n(&to_svm(v)->flush_tlb, true, __ATOMIC_SEQ_CST);
 }
 
 static const struct hvm_ops svm_ops = {

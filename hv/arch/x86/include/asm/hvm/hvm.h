@@ -68,6 +68,7 @@ struct hvm_vcpu {
     void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
     u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
+    u64 guest_entries;      /* odd while the vCPU may be in guest mode (hvm/run.c) */
     struct svm_vcpu *svm;   /* vendor part */
 };
 
