@@ -546,53 +546,27 @@ static u8 str_frame[XEN_PAGE_SIZE] __aligned(XEN_PAGE_SIZE);
 static u8 long_buf[3 * 4096 + 123];
 
 struct str_state {
-    u64 rcx, rdi, rsi;
+    u64 rcx, idx; /* the count and the index register (RDI for INS, RSI for OUTS) */
     exinfo_t fault;
 };
 
-static struct str_state rep_insb(u16 port, u64 rdi, u64 rcx)
-{
-    struct str_state s = {.rcx = rcx, .rdi = rdi};
+/* One string instruction with an exception-table entry; pre runs before it (e.g. STD). */
+#define STRING_OP(name, pre, insn, idx_reg)                                                        \
+    static struct str_state name(u16 port, u64 idx, u64 rcx)                                       \
+    {                                                                                              \
+        struct str_state s = {.rcx = rcx, .idx = idx};                                             \
+        __asm__ __volatile__(pre "1: " insn                                                        \
+                                 "\n\txor %%eax, %%eax\n2:\n\tcld\n" ASM_EXTABLE(1b, 2b)           \
+                             : "=a"(s.fault), "+c"(s.rcx), "+" idx_reg(s.idx)                      \
+                             : "d"(port)                                                           \
+                             : "memory");                                                          \
+        return s;                                                                                  \
+    }
 
-    __asm__ __volatile__("1: rep insb\n\txor %%eax, %%eax\n2:\n" ASM_EXTABLE(1b, 2b)
-                         : "=a"(s.fault), "+c"(s.rcx), "+D"(s.rdi)
-                         : "d"(port)
-                         : "memory");
-    return s;
-}
-
-static struct str_state rep_insl_addr32(u16 port, u64 rdi, u64 rcx)
-{
-    struct str_state s = {.rcx = rcx, .rdi = rdi};
-
-    __asm__ __volatile__("1: addr32 rep insl\n\txor %%eax, %%eax\n2:\n" ASM_EXTABLE(1b, 2b)
-                         : "=a"(s.fault), "+c"(s.rcx), "+D"(s.rdi)
-                         : "d"(port)
-                         : "memory");
-    return s;
-}
-
-static struct str_state rep_outsw_down(u16 port, u64 rsi, u64 rcx)
-{
-    struct str_state s = {.rcx = rcx, .rsi = rsi};
-
-    __asm__ __volatile__("std\n1: rep outsw\n\txor %%eax, %%eax\n2:\n\tcld\n" ASM_EXTABLE(1b, 2b)
-                         : "=a"(s.fault), "+c"(s.rcx), "+S"(s.rsi)
-                         : "d"(port)
-                         : "memory");
-    return s;
-}
-
-static struct str_state rep_outsb(u16 port, u64 rsi, u64 rcx)
-{
-    struct str_state s = {.rcx = rcx, .rsi = rsi};
-
-    __asm__ __volatile__("1: rep outsb\n\txor %%eax, %%eax\n2:\n" ASM_EXTABLE(1b, 2b)
-                         : "=a"(s.fault), "+c"(s.rcx), "+S"(s.rsi)
-                         : "d"(port)
-                         : "memory");
-    return s;
-}
+STRING_OP(rep_insb, "", "rep insb", "D")
+STRING_OP(rep_insl_addr32, "", "addr32 rep insl", "D")
+STRING_OP(rep_outsw_down, "std\n", "rep outsw", "S")
+STRING_OP(rep_outsb, "", "rep outsb", "S")
 
 static void string_io(void)
 {
@@ -610,8 +584,8 @@ static void string_io(void)
     s = rep_insb(0x80, end - 16, ~0ull);
     check(s.fault == EXINFO(X86_EXC_PF, PFEC_WRITE) && last_fault_cr2 == end,
           "rep insb into an unmapped page: %s, cr2 %#lx", fault_name(s.fault), last_fault_cr2);
-    check(s.rcx == ~0ull - 16 && s.rdi == end, "rep insb stopped with rcx %#lx rdi %#lx", s.rcx,
-          s.rdi);
+    check(s.rcx == ~0ull - 16 && s.idx == end, "rep insb stopped with rcx %#lx rdi %#lx", s.rcx,
+          s.idx);
     check(str_frame[XEN_PAGE_SIZE - 16] == 0xff && str_frame[XEN_PAGE_SIZE - 1] == 0xff &&
               str_frame[XEN_PAGE_SIZE - 17] == 0,
           "rep insb wrote the wrong bytes");
@@ -620,16 +594,16 @@ static void string_io(void)
     s = rep_insl_addr32(0x80, 0xdead000000000000ull | (end - 8), 0xffffffff00000000ull | 5);
     check(s.fault == EXINFO(X86_EXC_PF, PFEC_WRITE) && last_fault_cr2 == end,
           "addr32 rep insl: %s, cr2 %#lx", fault_name(s.fault), last_fault_cr2);
-    check((u32)s.rcx == 3 && (u32)s.rdi == (u32)end,
-          "addr32 rep insl stopped with rcx %#lx rdi %#lx", s.rcx, s.rdi);
+    check((u32)s.rcx == 3 && (u32)s.idx == (u32)end,
+          "addr32 rep insl stopped with rcx %#lx rdi %#lx", s.rcx, s.idx);
 
     /* Backwards from the page's start into the unmapped page below it. */
     unmap_page(STR_VA - XEN_PAGE_SIZE);
     s = rep_outsw_down(0x80, STR_VA + 6, 0x7fffffffffffffffull);
     check(s.fault == EXINFO(X86_EXC_PF, 0) && last_fault_cr2 == STR_VA - 2,
           "std; rep outsw below the page: %s, cr2 %#lx", fault_name(s.fault), last_fault_cr2);
-    check(s.rcx == 0x7fffffffffffffffull - 4 && s.rsi == STR_VA - 2,
-          "std; rep outsw stopped with rcx %#lx rsi %#lx", s.rcx, s.rsi);
+    check(s.rcx == 0x7fffffffffffffffull - 4 && s.idx == STR_VA - 2,
+          "std; rep outsw stopped with rcx %#lx rsi %#lx", s.rcx, s.idx);
 
     /* Into a read-only page: #PF with the write and present bits. */
     map_page(STR_VA, (u64)str_frame, 0);
@@ -645,13 +619,13 @@ static void string_io(void)
     /* A long run that needs several exits completes exactly. */
     memset(long_buf, 0, sizeof(long_buf));
     s = rep_insb(0x80, (u64)long_buf + 1, sizeof(long_buf) - 2);
-    check(!s.fault && s.rcx == 0 && s.rdi == (u64)long_buf + sizeof(long_buf) - 1,
+    check(!s.fault && s.rcx == 0 && s.idx == (u64)long_buf + sizeof(long_buf) - 1,
           "rep insb of %zu bytes: %s, rcx %#lx", sizeof(long_buf) - 2, fault_name(s.fault), s.rcx);
     check(long_buf[0] == 0 && long_buf[1] == 0xff && long_buf[sizeof(long_buf) - 2] == 0xff &&
               long_buf[sizeof(long_buf) - 1] == 0,
           "rep insb wrote outside its buffer");
     s = rep_outsb(0x80, (u64)long_buf, sizeof(long_buf));
-    check(!s.fault && s.rcx == 0 && s.rsi == (u64)long_buf + sizeof(long_buf),
+    check(!s.fault && s.rcx == 0 && s.idx == (u64)long_buf + sizeof(long_buf),
           "rep outsb of %zu bytes: %s, rcx %#lx", sizeof(long_buf), fault_name(s.fault), s.rcx);
     unmap_page(STR_VA);
     printk("  string I/O: faults stop huge REP counts exactly; long runs complete\n");
