@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = ROOT / "include" / "public"
 # Our headers and the Xen headers that declare the same things.
 HEADERS = ["xen.h", "features.h", "version.h", "sched.h", "event_channel.h", "memory.h",
-           "vcpu.h", "grant_table.h", "hvm/params.h", "hvm/hvm_op.h", "io/ring.h",
+           "vcpu.h", "grant_table.h", "hvm/params.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "io/ring.h",
            "io/console.h", "io/xs_wire.h", "arch-x86/cpuid.h"]
 PAD = re.compile(r"(^|_)(pad|rsvd|spacer|_spacer|_pad)\d*$|^_?pad|^__")
 # Deliberate differences: Xen members that are native pointers.

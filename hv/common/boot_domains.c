@@ -6,11 +6,19 @@
  * others still start. When the last boot-time domain has been destroyed,
  * the hypervisor reports the free memory against its value before the
  * first domain was built, and finishes (qemu_exit leaves QEMU).
+ *
+ * A domain that reboots (on_reboot=restart, the default) or crashes with
+ * on_crash=restart is built again from its description once the old one
+ * is destroyed -- with a new domain id, as Xen's toolstack does. The
+ * rebuild runs as deferred work (lares/deferred.h): the destroy hook is
+ * called where a long job must not run.
  */
 #include <lares/boot_domains.h>
 #include <lares/bootinfo.h>
 #include <lares/cmdline.h>
 #include <lares/console.h>
+#include <lares/console_input.h>
+#include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/domain_build.h>
 #include <lares/domain_desc.h>
@@ -33,6 +41,12 @@ static unsigned nr_raw;
 static unsigned too_many;
 
 static unsigned live; /* boot-time domains built and not yet destroyed */
+
+/* Per description: parsed once, kept for restarts. */
+static struct domain_desc descs[MAX_BOOT_DOMAINS];
+static u16 slot_domid[MAX_BOOT_DOMAINS]; /* the domain built from it now */
+static struct deferred_work restart_work[MAX_BOOT_DOMAINS];
+static const struct boot_info *boot_info;
 
 /* timeout=: the hypervisor stops a domain still running after that long. */
 static struct timer time_limit[MAX_BOOT_DOMAINS];
@@ -84,16 +98,11 @@ static void time_limit_reached(void *data)
     domain_shutdown_id(time_limit_domid[slot], SHUTDOWN_watchdog);
 }
 
-static void domain_ended(u16 domid, unsigned code, bool crashed)
+static void one_less(void)
 {
     unsigned long flags;
     bool last;
 
-    for (unsigned i = 0; i < MAX_BOOT_DOMAINS; i++)
-        if (time_limit_s[i] && time_limit_domid[i] == domid)
-            stop_timer(&time_limit[i]); /* no wait: this may be its own callback */
-
-    printk("d%u: ended (%s%s)\n", domid, shutdown_reason_name(code), crashed ? ", crashed" : "");
     spin_lock_irqsave(&live_lock, flags);
     last = --live == 0;
     spin_unlock_irqrestore(&live_lock, flags);
@@ -101,45 +110,117 @@ static void domain_ended(u16 domid, unsigned code, bool crashed)
         all_ended();
 }
 
+static int slot_of(u16 domid)
+{
+    for (unsigned i = 0; i < nr_raw; i++)
+        if (slot_domid[i] == domid)
+            return (int)i;
+    return -1;
+}
+
+static bool wants_restart(const struct domain_desc *desc, unsigned code, bool crashed)
+{
+    if (crashed)
+        return desc->on_crash == ACTION_RESTART;
+    return code == SHUTDOWN_reboot && desc->on_reboot == ACTION_RESTART;
+}
+
+static void domain_ended(u16 domid, unsigned code, bool crashed)
+{
+    int slot = slot_of(domid);
+
+    for (unsigned i = 0; i < MAX_BOOT_DOMAINS; i++)
+        if (time_limit_s[i] && time_limit_domid[i] == domid)
+            stop_timer(&time_limit[i]); /* no wait: this may be its own callback */
+
+    printk("d%u: ended (%s%s)\n", domid, shutdown_reason_name(code), crashed ? ", crashed" : "");
+    if (slot >= 0 && wants_restart(&descs[slot], code, crashed)) {
+        printk("d%u (%s): restarting (%s=restart)\n", domid, descs[slot].name,
+               crashed ? "on_crash" : "on_reboot");
+        defer_work(&restart_work[slot]);
+        return;
+    }
+    console_input_domain_gone(domid);
+    one_less();
+}
+
 static struct domain *build_one(unsigned idx, const struct boot_info *bi)
 {
-    static struct domain_desc desc; /* large; boot CPU only */
+    struct domain_desc *desc = &descs[idx];
     struct domain_build_args a = {0};
     const struct boot_module *k;
     struct domain *d;
     const char *why;
-    char err[160];
 
-    if (domain_desc_parse(raw_desc[idx], &desc, err, sizeof(err)) ||
-        domain_desc_resolve(&desc, bi->modules, bi->nr_modules, err, sizeof(err))) {
-        pr_err("domain=%s: %s; not started\n", raw_desc[idx], err);
-        return NULL;
-    }
-    k = &bi->modules[desc.kernel_module];
-    a.name = desc.name;
+    k = &bi->modules[desc->kernel_module];
+    a.name = desc->name;
     a.kernel = phys_to_virt(k->start);
     a.kernel_size = k->end - k->start;
-    if (desc.initrd_module >= 0) {
-        const struct boot_module *m = &bi->modules[desc.initrd_module];
+    if (desc->initrd_module >= 0) {
+        const struct boot_module *m = &bi->modules[desc->initrd_module];
 
         a.initrd = phys_to_virt(m->start);
         a.initrd_size = m->end - m->start;
     }
-    a.cmdline = domain_desc_cmdline(&desc, bi->modules);
-    a.memory = desc.memory;
-    a.nr_vcpus = desc.vcpus;
+    a.cmdline = domain_desc_cmdline(desc, bi->modules);
+    a.memory = desc->memory;
+    a.nr_vcpus = desc->vcpus;
     d = domain_build_pvh(&a, &why);
     if (!d) {
-        pr_err("domain %s: %s; not started\n", desc.name, why);
+        pr_err("domain %s: %s; not started\n", desc->name, why);
         return NULL;
     }
-    time_limit_s[idx] = desc.timeout;
+    if (desc->cpus && schedule_domain_pin(d, desc->cpus)) {
+        pr_err("domain %s: cpus=: none of those CPUs is online; not started\n", desc->name);
+        domain_destroy_unstarted(d);
+        return NULL;
+    }
+    time_limit_s[idx] = desc->timeout;
     time_limit_domid[idx] = d->domid;
-    d->on_reboot = desc.on_reboot;
-    d->on_crash = desc.on_crash;
-    d->weight = desc.weight;
-    d->cap = desc.cap;
+    slot_domid[idx] = d->domid;
+    d->on_reboot = desc->on_reboot;
+    d->on_crash = desc->on_crash;
+    if (desc->weight != DOMAIN_WEIGHT_DEFAULT || desc->cap) {
+        int rc = schedule_domain_set_params(d, desc->weight, desc->cap);
+
+        if (rc)
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n",
+                    desc->name, schedule_policy_name());
+    }
+    d->on_destroyed = domain_ended;
     return d;
+}
+
+/* Deferred work: build a domain that rebooted (or crashed, with on_crash=restart) again. */
+static void restart_domain(void *data)
+{
+    unsigned idx = (unsigned)(uintptr_t)data;
+    u16 old = slot_domid[idx];
+    struct domain *d = build_one(idx, boot_info);
+
+    if (!d) {
+        pr_err("d%u (%s): cannot be restarted\n", old, descs[idx].name);
+        console_input_domain_gone(old);
+        one_less();
+        return;
+    }
+    printk("d%u (%s): restarted as d%u\n", old, d->name, d->domid);
+    console_input_domain_replaced(old, d->domid);
+    if (time_limit_s[idx])
+        set_timer(&time_limit[idx], NOW() + SECONDS(time_limit_s[idx]));
+    domain_unpause(d);
+}
+
+static int parse_one(unsigned idx, const struct boot_info *bi)
+{
+    char err[160];
+
+    if (domain_desc_parse(raw_desc[idx], &descs[idx], err, sizeof(err)) ||
+        domain_desc_resolve(&descs[idx], bi->modules, bi->nr_modules, err, sizeof(err))) {
+        pr_err("domain=%s: %s; not started\n", raw_desc[idx], err);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 static bool name_taken(struct domain **built, unsigned n, const char *value)
@@ -165,22 +246,26 @@ void boot_domains_start(const struct boot_info *bi)
         pr_err("boot domains: only %d domain= options are supported; %u ignored\n",
                MAX_BOOT_DOMAINS, too_many);
     free_before = free_page_count();
+    boot_info = bi;
     for (unsigned i = 0; i < nr_raw; i++) {
+        deferred_work_init(&restart_work[i], restart_domain, (void *)(uintptr_t)i);
+        slot_domid[i] = DOMID_INVALID;
         if (name_taken(built, i, raw_desc[i])) {
             pr_err("domain=%s: a domain with that name exists already; not started\n", raw_desc[i]);
             continue;
         }
+        if (parse_one(i, bi))
+            continue;
         built[i] = build_one(i, bi);
-        if (built[i]) {
-            built[i]->on_destroyed = domain_ended;
+        if (built[i])
             n++;
-        }
     }
     live = n;
     if (!n) {
         pr_err("boot domains: none could be started\n");
         all_ended();
     }
+    console_input_focus_first();
     /* Start them together, once all are built. */
     for (unsigned i = 0; i < nr_raw; i++) {
         if (!built[i])
@@ -206,6 +291,7 @@ void boot_domains_run(const struct boot_info *bi)
     for_each_online_cpu(cpu) if (schedule_cpu_init(cpu)) panic("sched: cannot set up CPU%u\n", cpu);
     if (schedule_start_secondaries())
         panic("boot domains: a secondary CPU cannot run guests\n");
+    console_service_start();
     boot_domains_start(bi);
     schedule_run_cpu();
 }

@@ -2,8 +2,16 @@
  * printk: format, filter by level, prefix every line with a timestamp and
  * write it synchronously to the serial port and to an in-memory ring
  * (conring) that crash dumps and debug keys can replay.
+ *
+ * Guests' output shares the console through the multiplexer of
+ * lares/console_lines.h: each domain's text appears as whole lines
+ * "(name) text", an unfinished line (a shell prompt) may stay open so that
+ * echoed input continues it, and hypervisor messages first end such an
+ * open line. Everything, guests' lines included, goes out under the one
+ * console lock.
  */
 #include <lares/console.h>
+#include <lares/console_lines.h>
 #include <lares/format.h>
 #include <lares/param.h>
 #include <lares/spinlock.h>
@@ -14,6 +22,7 @@ enum log_level console_loglevel = LOG_INFO;
 
 static DEFINE_SPINLOCK(console_lock);
 static bool at_line_start = true;
+static struct console_mux mux;
 
 #define CONRING_SIZE (64 * 1024)
 static char conring[CONRING_SIZE];
@@ -24,7 +33,7 @@ string_param("console", opt_console);
 
 static int parse_loglvl(const char *v)
 {
-    static const char *const names[] = { "none", "error", "warning", "info", "debug", "all" };
+    static const char *const names[] = {"none", "error", "warning", "info", "debug", "all"};
 
     for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
         if (!strcmp(v, names[i])) {
@@ -72,6 +81,7 @@ void console_write(const char *buf, size_t len)
     unsigned long flags;
 
     spin_lock_irqsave(&console_lock, flags);
+    console_mux_break(&mux);
     emit(buf, len);
     if (len)
         at_line_start = buf[len - 1] == '\n';
@@ -115,8 +125,63 @@ void vprintk_level(enum log_level level, const char *fmt, va_list ap)
     }
 
     spin_lock_irqsave(&console_lock, flags);
+    console_mux_break(&mux);
     emit_with_stamps(buf, (size_t)n);
     spin_unlock_irqrestore(&console_lock, flags);
+}
+
+/* The multiplexer's output: guests' lines get the same time stamps as printk's. */
+static void mux_write(void *ctx, const char *s, size_t len)
+{
+    emit_with_stamps(s, len);
+}
+
+static struct console_mux *guest_mux(void)
+{
+    if (!mux.write)
+        console_mux_init(&mux, mux_write, NULL);
+    return &mux;
+}
+
+void console_guest_write(struct console_lines *cl, const char *buf, size_t len)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&console_lock, flags);
+    console_lines_write(cl, guest_mux(), buf, len, console_timestamp_ns());
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+bool console_guest_idle(struct console_lines *cl)
+{
+    unsigned long flags;
+    bool more;
+
+    spin_lock_irqsave(&console_lock, flags);
+    more = console_lines_idle(cl, guest_mux(), console_timestamp_ns());
+    spin_unlock_irqrestore(&console_lock, flags);
+    return more;
+}
+
+void console_guest_finish(struct console_lines *cl)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&console_lock, flags);
+    console_lines_finish(cl, guest_mux());
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+unsigned int console_guest_history(const struct console_lines *cl,
+                                   void (*fn)(void *ctx, const char *line, size_t len), void *ctx)
+{
+    unsigned long flags;
+    unsigned int n;
+
+    spin_lock_irqsave(&console_lock, flags);
+    n = console_lines_history(cl, fn, ctx);
+    spin_unlock_irqrestore(&console_lock, flags);
+    return n;
 }
 
 void printk_level(enum log_level level, const char *fmt, ...)

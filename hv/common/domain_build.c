@@ -141,6 +141,7 @@ struct domain *domain_build_pvh(const struct domain_build_args *a, const char **
 
     record_memmap(d, l);
     hvm_ops->set_pvh_state(d->vcpu[0], img->phys32_entry, (u32)l->info_paddr);
+    d->vcpu[0]->is_initialised = true;
     vcpu_clear_flag(d->vcpu[0], VPF_DOWN);
     printk("d%u (%s): built: %llu MiB, %u vCPU%s, entry %#x, start info %#llx, cmdline \"%s\", "
            "%llu us\n",

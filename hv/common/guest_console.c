@@ -1,92 +1,95 @@
 /*
- * Guest console output: bytes from console_io and port 0xE9 are collected
- * per domain and printed one whole line at a time, prefixed with the
- * domain's name, so that lines from different guests never mix. The last
- * lines are also kept for crash reports.
+ * Guest console output: every byte a domain prints (console_io, port 0xE9,
+ * its PV console ring) goes through its line assembler
+ * (lares/console_lines.h), which shows whole lines prefixed with the
+ * domain's name, lets a shell prompt stay open for typed input, and keeps
+ * the last lines for crash reports.
  */
 #include <lares/console.h>
+#include <lares/console_lines.h>
 #include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/mm.h>
 #include <lares/string.h>
 
-static void history_put(struct guest_console *c, const char *s, size_t n)
+int guest_console_init(struct domain *d)
 {
-    for (size_t i = 0; i < n; i++)
-        c->history[c->history_prod++ % sizeof(c->history)] = s[i];
+    struct console_lines *cl = xzalloc_obj(struct console_lines);
+
+    if (!cl)
+        return -ENOMEM;
+    console_lines_init(cl, d->name);
+    d->console.lines = cl;
+    return 0;
 }
 
-/* Print the pending line. Caller holds c->lock. */
-static void emit_line(struct domain *d)
+void guest_console_free(struct domain *d)
 {
-    struct guest_console *c = &d->console;
-
-    printk("(%s) %.*s\n", d->name, (int)c->len, c->line);
-    history_put(c, c->line, c->len);
-    history_put(c, "\n", 1);
-    c->len = 0;
+    xfree(d->console.lines);
+    d->console.lines = NULL;
 }
 
 void guest_console_write(struct domain *d, const char *buf, size_t len)
 {
-    struct guest_console *c = &d->console;
-    unsigned long flags;
-
-    spin_lock_irqsave(&c->lock, flags);
-    for (size_t i = 0; i < len; i++) {
-        char ch = buf[i];
-
-        if (ch == '\n') {
-            emit_line(d);
-            continue;
-        }
-        if (ch == '\r' || ch == '\0')
-            continue;
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-            ch = '?'; /* keep the host console readable */
-        c->line[c->len++] = ch;
-        if (c->len == sizeof(c->line))
-            emit_line(d);
+    if (d->console.lines && len) {
+        console_guest_write(d->console.lines, buf, len);
+        WRITE_ONCE(d->console.held, true);
     }
-    spin_unlock_irqrestore(&c->lock, flags);
 }
 
 void guest_console_flush(struct domain *d)
 {
-    struct guest_console *c = &d->console;
-    unsigned long flags;
+    if (d->console.lines)
+        console_guest_finish(d->console.lines);
+}
 
-    spin_lock_irqsave(&c->lock, flags);
-    if (c->len)
-        emit_line(d);
-    spin_unlock_irqrestore(&c->lock, flags);
+bool guest_console_idle(struct domain *d)
+{
+    bool more;
+
+    if (!d->console.lines || !READ_ONCE(d->console.held))
+        return false;
+    more = console_guest_idle(d->console.lines);
+    WRITE_ONCE(d->console.held, more);
+    return more;
+}
+
+/* The history is copied out under the console lock, then printed. */
+struct replay_buf {
+    char *buf;
+    size_t len, size;
+};
+
+static void collect(void *ctx, const char *line, size_t len)
+{
+    struct replay_buf *r = ctx;
+
+    if (r->len + len + 1 > r->size)
+        return;
+    memcpy(r->buf + r->len, line, len);
+    r->len += len;
+    r->buf[r->len++] = '\n';
 }
 
 void guest_console_replay(struct domain *d)
 {
-    struct guest_console *c = &d->console;
-    unsigned n = c->history_prod < sizeof(c->history) ? c->history_prod : sizeof(c->history);
-    unsigned start = c->history_prod - n;
-    char line[GUEST_CONSOLE_LINE + 1];
-    unsigned len = 0;
+    struct replay_buf r = {.size =
+                               CONSOLE_HISTORY_BYTES + CONSOLE_HISTORY_LINES + CONSOLE_LINE_MAX};
+    size_t start = 0;
 
-    if (!n)
+    if (!d->console.lines)
         return;
-    printk("  last console output of %s:\n", d->name);
-    /* Skip the (probably cut) first line when the ring has wrapped. */
-    if (c->history_prod > sizeof(c->history))
-        while (n && c->history[start % sizeof(c->history)] != '\n')
-            start++, n--;
-    for (unsigned i = 0; i < n; i++) {
-        char ch = c->history[(start + i) % sizeof(c->history)];
-
-        if (ch == '\n' || len == GUEST_CONSOLE_LINE) {
-            if (len)
-                printk("  | %.*s\n", (int)len, line);
-            len = 0;
-            if (ch == '\n')
-                continue;
+    r.buf = xmalloc(r.size);
+    if (!r.buf)
+        return;
+    console_guest_history(d->console.lines, collect, &r);
+    if (r.len)
+        printk("  last console output of %s:\n", d->name);
+    for (size_t i = 0; i < r.len; i++) {
+        if (r.buf[i] == '\n') {
+            printk("  | %.*s\n", (int)(i - start), r.buf + start);
+            start = i + 1;
         }
-        line[len++] = ch;
     }
-    if (len)
-        printk("  | %.*s\n", (int)len, line);
+    xfree(r.buf);
 }

@@ -1,11 +1,19 @@
 /*
  * __HYPERVISOR_hvm_op: the HVM parameters a PVH guest reads and sets.
- * Which parameters a guest may touch follows Xen. Xenstore has no backend
- * yet: its page and port read as 0, which guests take as "absent". The
- * console ring does not exist either; reading it fails with -ENOENT.
+ * Which parameters a guest may touch follows Xen.
+ *
+ * The console page and its port are set up with the domain
+ * (common/console_pv.c). Xenstore has no server yet: STORE_PFN reads ~0,
+ * which Linux (since its "late xenstore init" support, e.g. 6.1.192)
+ * takes as "xenstore not there yet" and waits on STORE_EVTCHN for it,
+ * instead of failing (0 would make it give up on xenbus). STORE_EVTCHN is
+ * a real port, bound to a hypervisor end that a xenstore server can take
+ * over later, so binding it works.
  */
+#include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
+#include <lares/event.h>
 #include <lares/guest_access.h>
 #include <lares/hypercall.h>
 #include <public/hvm/hvm_op.h>
@@ -76,6 +84,8 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
         return rc;
     if (set) {
         d->hvm_params[p.index] = p.value;
+        if (p.index == HVM_PARAM_CALLBACK_IRQ)
+            events_callback_changed(d);
         return 0;
     }
     /*
@@ -88,6 +98,23 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
         return -ENOENT;
     p.value = d->hvm_params[p.index];
     return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
+int hvm_params_domain_init(struct domain *d)
+{
+    struct evtchn_notify fx;
+    unsigned long flags;
+    int hv, g;
+
+    spin_lock_irqsave(&d->events.lock, flags);
+    hv = evtchn_alloc_unbound_hv(&d->events.ports, d->domid, 0, EVTCHN_CONSUMER_XENSTORE);
+    g = hv < 0 ? hv : evtchn_bind_interdomain(&d->events.ports, &d->events.ports, (u32)hv, &fx);
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    if (g < 0)
+        return g;
+    d->hvm_params[HVM_PARAM_STORE_EVTCHN] = (u32)g;
+    d->hvm_params[HVM_PARAM_STORE_PFN] = ~0ull;
+    return 0;
 }
 
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a)

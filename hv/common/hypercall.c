@@ -19,6 +19,10 @@ static const struct hypercall_row table[64] = {
     HC(__HYPERVISOR_console_io, do_console_io, 3, HC_ANY),
     HC(__HYPERVISOR_sched_op, do_sched_op, 2, HC_ANY),
     HC(__HYPERVISOR_hvm_op, do_hvm_op, 2, HC_ANY),
+    HC(__HYPERVISOR_grant_table_op, do_grant_table_op, 3, HC_ANY),
+    HC(__HYPERVISOR_event_channel_op, do_event_channel_op, 2, HC_ANY),
+    HC(__HYPERVISOR_vcpu_op, do_vcpu_op, 3, HC_ANY),
+    HC(__HYPERVISOR_vm_assist, do_vm_assist, 2, HC_ANY),
 };
 
 const char *hypercall_name(u64 nr)

@@ -3,7 +3,8 @@
  * common/sched/credit.c; the code is our own):
  *
  * - Every accounting period (one time slice, 30 ms) the CPU time of the
- *   period, credits_per_tslice (300) per pCPU, is shared out among the
+ *   period, credits_per_tslice (300) per pCPU that some active vCPU may run
+ *   on (pinning: see usable_cpus()), is shared out among the
  *   *active* vCPUs in proportion to their domain's weight; a domain's share
  *   is limited to what its active vCPUs can use in one period and by its cap.
  * - A running vCPU pays 1 credit per 100 us, charged at every tick (10 ms)
@@ -115,7 +116,7 @@ static void tickle(struct sched *s, struct sched_vcpu *v)
         sched_kick(s, v->cpu);
         return;
     }
-    idler = sched_find_idler(s, s->tickle_bias);
+    idler = sched_find_idler(s, s->tickle_bias, v->affinity);
     if (idler >= 0) {
         s->tickle_bias = idler;
         sched_kick(s, idler);
@@ -192,11 +193,35 @@ static s32 pay_vcpus(struct sched *s, struct sched_dom *d, u32 credit, u32 cap_p
     return balance;
 }
 
+/*
+ * How many pCPUs the active vCPUs may use between them. Credit is only
+ * handed out for those: two vCPUs pinned to one pCPU of two share that
+ * pCPU's credit by weight, instead of each getting more than it can burn
+ * (and the weights not mattering). Mixed sets of pinned and free vCPUs
+ * are still shared as one pool, as in Xen's credit1 without cpupools.
+ */
+static unsigned int usable_cpus(const struct sched *s)
+{
+    const struct sched_link *dl, *vl;
+    u64 mask = 0, all = s->nr_cpus < 64 ? (1ull << s->nr_cpus) - 1 : ~0ull;
+    unsigned int n = 0;
+
+    for (dl = s->active_doms.next; dl != &s->active_doms && mask != all; dl = dl->next) {
+        const struct sched_dom *d = sched_link_entry(dl, struct sched_dom, active_elem);
+
+        for (vl = d->active_list.next; vl != &d->active_list; vl = vl->next)
+            mask |= sched_link_entry(vl, struct sched_vcpu, active_elem)->affinity;
+    }
+    for (mask &= all; mask; mask &= mask - 1) /* no libgcc for __builtin_popcountll */
+        n++;
+    return n;
+}
+
 static void credit_account(struct sched *s, s_time_t now)
 {
     const u32 period = s->credits_per_tslice;
     u64 weight_total = s->weight_total, weight_left = weight_total;
-    u64 credit_total = (u64)period * s->nr_cpus;
+    u64 credit_total = (u64)period * usable_cpus(s);
     struct sched_link *l, *next;
     bool someone_wants_more = false;
     s32 balance = 0;

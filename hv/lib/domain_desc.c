@@ -37,9 +37,14 @@ static bool valid_name(const char *s)
 
 static int parse_action(const char *v, enum domain_action *out)
 {
-    if (!strcmp(v, "destroy")) {
-        *out = ACTION_DESTROY;
-        return 0;
+    static const char *const names[] = {
+        [ACTION_DESTROY] = "destroy", [ACTION_RESTART] = "restart", [ACTION_PRESERVE] = "preserve"};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+        if (!strcmp(v, names[i])) {
+            *out = (enum domain_action)i;
+            return 0;
+        }
     }
     return -EINVAL;
 }
@@ -48,6 +53,41 @@ static int copy_value(char *dst, size_t size, const char *v)
 {
     if (!*v || copy_str(dst, v, size) >= size)
         return -EINVAL;
+    return 0;
+}
+
+int domain_desc_parse_cpus(const char *s, u64 *mask)
+{
+    u64 m = 0;
+
+    if (!*s)
+        return -EINVAL;
+    while (*s) {
+        unsigned first = 0, last;
+
+        if (*s < '0' || *s > '9')
+            return -EINVAL;
+        while (*s >= '0' && *s <= '9' && first < DOMAIN_CPUS_MAX)
+            first = first * 10 + (unsigned)(*s++ - '0');
+        last = first;
+        if (*s == '-') {
+            s++;
+            if (*s < '0' || *s > '9')
+                return -EINVAL;
+            last = 0;
+            while (*s >= '0' && *s <= '9' && last < DOMAIN_CPUS_MAX)
+                last = last * 10 + (unsigned)(*s++ - '0');
+        }
+        if (first >= DOMAIN_CPUS_MAX || last >= DOMAIN_CPUS_MAX || last < first)
+            return -EINVAL;
+        for (unsigned c = first; c <= last; c++)
+            m |= 1ull << c;
+        if (*s == ',' && s[1])
+            s++;
+        else if (*s)
+            return -EINVAL;
+    }
+    *mask = m;
     return 0;
 }
 
@@ -91,13 +131,28 @@ static int apply(struct domain_desc *d, const char *key, const char *v, char *er
             return -EINVAL;
         }
         d->timeout = (unsigned)n;
-    } else if (!strcmp(key, "weight") || !strcmp(key, "cap")) {
-        if (parse_uint(v, &n) || n > 65535)
-            goto bad;
-        *(key[0] == 'w' ? &d->weight : &d->cap) = (unsigned)n;
+    } else if (!strcmp(key, "weight")) {
+        if (parse_uint(v, &n) || n < 1 || n > 65535) {
+            format(err, errlen, "weight=%s: must be a number from 1 to 65535", v);
+            return -EINVAL;
+        }
+        d->weight = (unsigned)n;
+    } else if (!strcmp(key, "cap")) {
+        if (parse_uint(v, &n) || n > DOMAIN_CAP_MAX) {
+            format(err, errlen, "cap=%s: must be a percentage of one CPU from 0 (none) to %d", v,
+                   DOMAIN_CAP_MAX);
+            return -EINVAL;
+        }
+        d->cap = (unsigned)n;
+    } else if (!strcmp(key, "cpus")) {
+        if (domain_desc_parse_cpus(v, &d->cpus)) {
+            format(err, errlen, "cpus=%s: not a list of CPUs 0-%d (e.g. 0, 0-3, \"0,2\")", v,
+                   DOMAIN_CPUS_MAX - 1);
+            return -EINVAL;
+        }
     } else if (!strcmp(key, "on_reboot") || !strcmp(key, "on_crash")) {
         if (parse_action(v, key[3] == 'r' ? &d->on_reboot : &d->on_crash)) {
-            format(err, errlen, "%s=%s: only 'destroy' is supported", key, v);
+            format(err, errlen, "%s=%s: must be destroy, restart or preserve", key, v);
             return -EINVAL;
         }
     } else {
@@ -116,14 +171,17 @@ static void set_defaults(struct domain_desc *d)
     d->memory = DOMAIN_MEM_DEFAULT;
     d->vcpus = 1;
     d->weight = DOMAIN_WEIGHT_DEFAULT;
+    d->on_reboot = ACTION_RESTART;
+    d->on_crash = ACTION_DESTROY;
     d->kernel_module = -1;
     d->initrd_module = -1;
 }
 
 int domain_desc_parse(const char *value, struct domain_desc *d, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"kernel",  "initrd", "memory", "vcpus",     "cmdline",
-                                       "timeout", "weight", "cap",    "on_reboot", "on_crash"};
+    static const char *const keys[] = {"kernel",  "initrd",    "memory",  "vcpus",
+                                       "cmdline", "timeout",   "weight",  "cap",
+                                       "cpus",    "on_reboot", "on_crash"};
     static char item[ITEM_MAX]; /* big: keep it off the stack (boot CPU only) */
     unsigned seen = 0;
     const char *p = value;

@@ -400,6 +400,13 @@ int evtchn_port_vcpu(const struct evtchn_table *t, u32 port)
     return c ? (int)c->notify_vcpu : -EINVAL;
 }
 
+bool evtchn_usable(const struct evtchn_table *t, u32 port)
+{
+    const struct evtchn *c = lookup(t, port);
+
+    return c && !c->consumer && c->state != EVTCHN_FREE && c->state != EVTCHN_RESERVED;
+}
+
 int evtchn_virq_target(const struct evtchn_table *t, u32 vcpu, u32 virq, struct evtchn_notify *fx)
 {
     u32 port;

@@ -115,13 +115,13 @@ void sched_kick(struct sched *s, unsigned int cpu)
     s->hooks.kick(s->hooks.ctx, cpu);
 }
 
-int sched_find_idler(struct sched *s, unsigned int from)
+int sched_find_idler(struct sched *s, unsigned int from, u64 mask)
 {
     for (unsigned int i = 1; i <= s->nr_cpus; i++) {
         unsigned int cpu = (from + i) % s->nr_cpus;
         const struct sched_pcpu *pc = &s->pcpu[cpu];
 
-        if (cpu != from && !pc->curr && !pc->kicked)
+        if (cpu != from && (mask >> cpu & 1) && !pc->curr && !pc->kicked)
             return cpu;
     }
     return -1;
@@ -141,7 +141,7 @@ struct sched_vcpu *sched_steal(struct sched *s, unsigned int cpu, int pri)
 
             if (v->pri <= pri)
                 break;
-            if (v->yielding)
+            if (v->yielding || !sched_vcpu_allowed(v, cpu))
                 continue;
             sched_runq_remove(v);
             v->cpu = cpu;
@@ -205,10 +205,15 @@ void sched_wake(struct sched *s, struct sched_vcpu *v, s_time_t now)
 
 void sched_sleep(struct sched *s, struct sched_vcpu *v, int state, s_time_t now)
 {
-    if (!v->awake)
+    u8 sleep_state = state == RUNSTATE_offline ? RUNSTATE_offline : RUNSTATE_blocked;
+
+    if (!v->awake) {
+        v->sleep_state = sleep_state;
+        update_runstate(v, now);
         return;
+    }
     v->awake = false;
-    v->sleep_state = state == RUNSTATE_offline ? RUNSTATE_offline : RUNSTATE_blocked;
+    v->sleep_state = sleep_state;
     if (v->queued)
         sched_runq_remove(v);
     if (v->running)
@@ -269,12 +274,27 @@ void sched_vcpu_init(struct sched *s, struct sched_vcpu *v, struct sched_dom *d,
         .dom = d,
         .vcpu_id = vcpu_id,
         .cpu = cpu < s->nr_cpus ? cpu : 0,
+        .affinity = ~0ull,
         .sleep_state = RUNSTATE_offline,
         .pri = SCHED_PRI_UNDER,
     };
     runstate_init(&v->runstate, RUNSTATE_offline, now);
     sched_link_init(&v->runq_elem);
     sched_link_init(&v->active_elem);
+}
+
+int sched_vcpu_pin(struct sched *s, struct sched_vcpu *v, u64 mask)
+{
+    if (s->nr_cpus < 64)
+        mask &= (1ull << s->nr_cpus) - 1;
+    if (!mask)
+        return -EINVAL;
+    if (v->awake || v->running || v->queued)
+        return -EBUSY;
+    v->affinity = mask;
+    if (!sched_vcpu_allowed(v, v->cpu))
+        v->cpu = (unsigned int)__builtin_ctzll(mask);
+    return 0;
 }
 
 void sched_vcpu_remove(struct sched *s, struct sched_vcpu *v, s_time_t now)
@@ -304,6 +324,21 @@ void sched_account(struct sched *s, s_time_t now)
         s->policy->account(s, now);
 }
 
+/* The pCPUs that could take some non-yielding vCPU queued on @cpu. */
+static u64 runq_mask(const struct sched *s, unsigned int cpu)
+{
+    const struct sched_link *q = &s->pcpu[cpu].runq, *pos;
+    u64 mask = 0;
+
+    for (pos = q->next; pos != q; pos = pos->next) {
+        const struct sched_vcpu *v = sched_link_entry(pos, struct sched_vcpu, runq_elem);
+
+        if (!v->yielding)
+            mask |= v->affinity;
+    }
+    return mask;
+}
+
 struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, s_time_t now)
 {
     struct sched_pcpu *pc = &s->pcpu[cpu];
@@ -327,7 +362,8 @@ struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, s_time_t
         }
     }
     /* Work left waiting here while a pCPU idles: that one can steal it. */
-    if (next && sched_runq_head(s, cpu) && (idler = sched_find_idler(s, cpu)) >= 0)
+    if (next && sched_runq_head(s, cpu) &&
+        (idler = sched_find_idler(s, cpu, runq_mask(s, cpu))) >= 0)
         sched_kick(s, idler);
     return (struct sched_decision){
         .next = next,

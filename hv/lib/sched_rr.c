@@ -29,19 +29,36 @@ static void rr_wake(struct sched *s, struct sched_vcpu *v, s_time_t now, bool bo
     enqueue(s, v, now);
     if (!s->pcpu[v->cpu].curr) {
         sched_kick(s, v->cpu);
-    } else if ((idler = sched_find_idler(s, s->tickle_bias)) >= 0) {
+    } else if ((idler = sched_find_idler(s, s->tickle_bias, v->affinity)) >= 0) {
         s->tickle_bias = idler;
         sched_kick(s, idler);
     }
 }
 
-/* The head that has waited longest, local queue first on a tie. */
+/* The first vCPU of pCPU @from's queue that may run on @cpu, or NULL. */
+static struct sched_vcpu *first_allowed(struct sched *s, unsigned int from, unsigned int cpu)
+{
+    struct sched_link *q = &s->pcpu[from].runq, *pos;
+
+    for (pos = q->next; pos != q; pos = pos->next) {
+        struct sched_vcpu *v = sched_link_entry(pos, struct sched_vcpu, runq_elem);
+
+        if (sched_vcpu_allowed(v, cpu))
+            return v;
+    }
+    return NULL;
+}
+
+/*
+ * Of the queues' first vCPUs that may run here, the one that has waited
+ * longest, local queue first on a tie.
+ */
 static struct sched_vcpu *oldest_head(struct sched *s, unsigned int cpu)
 {
-    struct sched_vcpu *best = sched_runq_head(s, cpu);
+    struct sched_vcpu *best = first_allowed(s, cpu, cpu);
 
     for (unsigned int i = 1; i < s->nr_cpus; i++) {
-        struct sched_vcpu *v = sched_runq_head(s, (cpu + i) % s->nr_cpus);
+        struct sched_vcpu *v = first_allowed(s, (cpu + i) % s->nr_cpus, cpu);
 
         if (v && (!best || v->queued_at < best->queued_at))
             best = v;

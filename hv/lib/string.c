@@ -5,9 +5,36 @@
  */
 #include <lares/string.h>
 
+/*
+ * Bulk copies move 64-byte blocks with plain 8-byte loads and stores:
+ * under QEMU's TCG every iteration of a REP MOVS costs about as much as a
+ * loop iteration, so REP MOVSB copies a byte per iteration (loading a
+ * 64 MB kernel image took over a second that way). Unaligned 8-byte
+ * accesses are fine on x86. The tail goes byte by byte.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
+    size_t blocks = n / 64;
+
+    if (blocks) {
+        u64 tmp;
+
+        __asm__ __volatile__("1:\n\t"
+                             "movq 0(%1), %3; movq %3, 0(%0)\n\t"
+                             "movq 8(%1), %3; movq %3, 8(%0)\n\t"
+                             "movq 16(%1), %3; movq %3, 16(%0)\n\t"
+                             "movq 24(%1), %3; movq %3, 24(%0)\n\t"
+                             "movq 32(%1), %3; movq %3, 32(%0)\n\t"
+                             "movq 40(%1), %3; movq %3, 40(%0)\n\t"
+                             "movq 48(%1), %3; movq %3, 48(%0)\n\t"
+                             "movq 56(%1), %3; movq %3, 56(%0)\n\t"
+                             "addq $64, %0; addq $64, %1; decq %2; jnz 1b"
+                             : "+r"(dst), "+r"(src), "+r"(blocks), "=&r"(tmp)
+                             :
+                             : "memory", "cc");
+        n &= 63;
+    }
     __asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
     return ret;
 }
@@ -27,9 +54,25 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
+/* Blocks of 8-byte stores for the bulk, as memcpy (REP STOSB is a byte per iteration under TCG). */
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
+    size_t blocks = n / 64;
+
+    if (blocks) {
+        u64 v = 0x0101010101010101ull * (u8)c;
+
+        __asm__ __volatile__(
+            "1:\n\t"
+            "movq %2, 0(%0); movq %2, 8(%0); movq %2, 16(%0); movq %2, 24(%0)\n\t"
+            "movq %2, 32(%0); movq %2, 40(%0); movq %2, 48(%0); movq %2, 56(%0)\n\t"
+            "addq $64, %0; decq %1; jnz 1b"
+            : "+r"(dst), "+r"(blocks)
+            : "r"(v)
+            : "memory", "cc");
+        n &= 63;
+    }
     __asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
     return ret;
 }

@@ -81,6 +81,12 @@ static inline unsigned int sim_add(struct sim *m, u16 weight, u16 cap, unsigned 
     return i;
 }
 
+/* Pin vCPU @i (not yet awake) to the pCPUs in @mask. */
+static inline void sim_pin(struct sim *m, unsigned int i, u64 mask)
+{
+    assert_int_equal(sched_vcpu_pin(&m->s, &m->vcpu[i], mask), 0);
+}
+
 static inline u64 sim_ran(const struct sim *m, unsigned int i)
 {
     struct vcpu_runstate_info r;
@@ -154,13 +160,13 @@ static inline void sim_dump(const struct sim *m)
 
 static inline void sim_check_invariants(const struct sim *m)
 {
-    bool some_idle = false;
+    u64 idle = 0; /* bit n: pCPU n is idle */
 
     for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
         const struct sched_vcpu *c = m->pcpu[cpu].curr;
 
         if (!c) {
-            some_idle = true;
+            idle |= 1ull << cpu;
             continue;
         }
         assert_true(c->running);
@@ -180,11 +186,11 @@ static inline void sim_check_invariants(const struct sim *m)
         /* Nothing runnable is lost: it runs, or it waits in a queue. */
         if (eligible)
             assert_true(v->running || v->queued);
-        /* Work conserving: no pCPU idles while stealable work waits. */
-        if (v->queued && !v->yielding && some_idle)
+        /* Work conserving: no pCPU idles while work it may take waits. */
+        if (v->queued && !v->yielding && (idle & v->affinity))
             sim_dump(m);
         if (v->queued && !v->yielding)
-            assert_false(some_idle);
+            assert_false(idle & v->affinity);
         if (!v->running)
             assert_int_equal(v->runstate.state, !v->awake   ? v->sleep_state
                                                 : v->parked ? RUNSTATE_offline

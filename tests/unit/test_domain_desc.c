@@ -1,6 +1,7 @@
 /* Boot-time domain descriptions: syntax, defaults, errors, module resolution. */
 #include "unit.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <lares/domain_desc.h>
 #include <lares/errno.h>
@@ -30,6 +31,41 @@ static void full_description(void **state)
     assert_int_equal(d.weight, 512);
     assert_int_equal(d.cap, 50);
     assert_int_equal(d.on_crash, ACTION_DESTROY);
+    assert_int_equal(parse("a,kernel=0,on_reboot=destroy,on_crash=restart"), 0);
+    assert_int_equal(d.on_reboot, ACTION_DESTROY);
+    assert_int_equal(d.on_crash, ACTION_RESTART);
+    assert_int_equal(parse("a,kernel=0,on_crash=preserve"), 0);
+    assert_int_equal(d.on_crash, ACTION_PRESERVE);
+    assert_int_equal(d.cpus, 0); /* any CPU */
+}
+
+static void scheduling_options(void **state)
+{
+    assert_int_equal(parse("a,kernel=0,weight=1,cap=0,cpus=1"), 0);
+    assert_int_equal(d.weight, 1);
+    assert_int_equal(d.cpus, 1u << 1);
+    assert_int_equal(parse("a,kernel=0,weight=65535,cap=1600,cpus=\"0,2-3,63\""), 0);
+    assert_int_equal(d.weight, 65535);
+    assert_int_equal(d.cap, 1600);
+    assert_int_equal(d.cpus, (1ull << 0) | (1ull << 2) | (1ull << 3) | (1ull << 63));
+    assert_int_equal(parse("a,kernel=0,cpus=0-1"), 0);
+    assert_int_equal(d.cpus, 3);
+
+    assert_int_equal(parse("a,kernel=0,weight=0"), -EINVAL);
+    assert_non_null(strstr(err, "weight=0: must be a number from 1 to 65535"));
+    assert_int_equal(parse("a,kernel=0,weight=65536"), -EINVAL);
+    assert_int_equal(parse("a,kernel=0,cap=1601"), -EINVAL);
+    assert_non_null(strstr(err, "cap=1601"));
+    assert_int_equal(parse("a,kernel=0,cap=-1"), -EINVAL);
+    static const char *const bad_cpus[] = {
+        "", "x", "64", "1-", "-1", "3-1", "0,,1", "0,", "0-64", "1 2", "99999999999999999999"};
+    for (unsigned i = 0; i < sizeof(bad_cpus) / sizeof(bad_cpus[0]); i++) {
+        char opt[64];
+
+        snprintf(opt, sizeof(opt), "a,kernel=0,cpus=\"%s\"", bad_cpus[i]);
+        assert_int_equal(parse(opt), -EINVAL);
+        assert_non_null(strstr(err, "cpus="));
+    }
 }
 
 static void defaults(void **state)
@@ -41,6 +77,8 @@ static void defaults(void **state)
     assert_string_equal(d.initrd, "");
     assert_int_equal(d.weight, DOMAIN_WEIGHT_DEFAULT);
     assert_int_equal(d.timeout, 0);
+    assert_int_equal(d.on_reboot, ACTION_RESTART);
+    assert_int_equal(d.on_crash, ACTION_DESTROY);
 }
 
 static void errors_name_the_problem(void **state)
@@ -70,8 +108,9 @@ static void errors_name_the_problem(void **state)
     assert_int_equal(parse("a,kernel=0,timeout=0"), -EINVAL);
     assert_non_null(strstr(err, "timeout=0"));
     assert_int_equal(parse("a,kernel=0,timeout=1h"), -EINVAL);
-    assert_int_equal(parse("a,kernel=0,on_reboot=restart"), -EINVAL);
-    assert_non_null(strstr(err, "on_reboot=restart"));
+    assert_int_equal(parse("a,kernel=0,on_reboot=explode"), -EINVAL);
+    assert_non_null(strstr(err, "on_reboot=explode"));
+    assert_int_equal(parse("a,kernel=0,on_crash=Destroy"), -EINVAL);
     assert_int_equal(parse("a,kernel="), -EINVAL);
 }
 
@@ -109,6 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(full_description),
         cmocka_unit_test(defaults),
+        cmocka_unit_test(scheduling_options),
         cmocka_unit_test(errors_name_the_problem),
         cmocka_unit_test(resolves_modules_by_index_and_name),
     };

@@ -595,6 +595,23 @@ static void reset_keeps_hypervisor_ports(void **state)
     assert_true(evtchn_bind_ipi(&a, 0) > 0);
 }
 
+static void usable_ports(void **state)
+{
+    int ipi = evtchn_bind_ipi(&a, 0);
+    int hv = evtchn_alloc_unbound_hv(&a, DOM_B, 0, 1);
+    int unbound = evtchn_alloc_unbound(&a, DOM_B);
+    struct evtchn_close_result res;
+
+    assert_true(evtchn_usable(&a, ipi));
+    assert_true(evtchn_usable(&a, unbound));
+    assert_false(evtchn_usable(&a, hv));   /* a hypervisor end */
+    assert_false(evtchn_usable(&a, 0));    /* reserved */
+    assert_false(evtchn_usable(&a, 60));   /* valid but free */
+    assert_false(evtchn_usable(&a, 5000)); /* beyond the table */
+    assert_int_equal(evtchn_close(&a, NULL, ipi, true, &res), 0);
+    assert_false(evtchn_usable(&a, ipi));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -620,6 +637,7 @@ int main(void)
         T(hypervisor_consumer_ports),
         T(teardown_closes_everything),
         T(reset_keeps_hypervisor_ports),
+        T(usable_ports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,6 +317,88 @@ static void weight_change_applies_to_active_vcpus(void **state)
     assert_true(ratio >= 2.7 && ratio <= 3.3);
 }
 
+/* The fairness test of the integration suite: two hogs pinned to pCPU 0 of two. */
+static void pinned_hogs_split_their_cpu_by_weight(void **state)
+{
+    sim_init(&m, "credit", 2);
+    unsigned int a = sim_add(&m, 256, 0, 1, SIM_SLEEPER);
+    unsigned int b = sim_add(&m, 512, 0, 1, SIM_SLEEPER);
+
+    sim_pin(&m, a, 1u << 0);
+    sim_pin(&m, b, 1u << 0);
+    assert_int_equal(m.vcpu[a].cpu, 0);
+    m.load[a] = m.load[b] = SIM_HOG;
+    m.wake_at[a] = m.wake_at[b] = m.now;
+    sim_run(&m, SECONDS(5));
+    double ratio = (double)sim_ran(&m, b) / (double)sim_ran(&m, a);
+    printf("# pinned 256:512 -> ratio %.3f, %u steals\n", ratio, m.steals);
+    assert_true(ratio >= 1.8 && ratio <= 2.2);
+    assert_int_equal(sim_ran(&m, a) + sim_ran(&m, b), SECONDS(5));
+    /* pCPU 1 stayed idle: nobody took them there. */
+    assert_int_equal(m.steals, 0);
+    assert_int_equal(m.vcpu[a].cpu, 0);
+    assert_int_equal(m.vcpu[b].cpu, 0);
+}
+
+/* A hog pinned to pCPU 1 is not stolen by an idle pCPU 0 and vice versa. */
+static void pinned_vcpus_stay_on_their_cpus(void **state)
+{
+    sim_init(&m, "credit", 3);
+    unsigned int x[4];
+
+    for (int i = 0; i < 4; i++) {
+        x[i] = sim_add(&m, 0, 0, 0, SIM_SLEEPER);
+        sim_pin(&m, x[i], i < 2 ? 1u << 1 : 1u << 2);
+        m.load[x[i]] = SIM_HOG;
+        m.wake_at[x[i]] = m.now;
+    }
+    sim_run(&m, SECONDS(2));
+    assert_null(m.pcpu[0].curr);
+    for (int i = 0; i < 4; i++) {
+        double s = share(x[i], SECONDS(2));
+        assert_int_equal(m.vcpu[x[i]].cpu, i < 2 ? 1 : 2);
+        assert_true(s >= 0.45 && s <= 0.55);
+    }
+}
+
+static void pin_rules(void **state)
+{
+    sim_init(&m, "credit", 2);
+    unsigned int a = sim_add(&m, 0, 0, 0, SIM_SLEEPER);
+    unsigned int b = sim_add(&m, 0, 0, 0, SIM_HOG);
+
+    /* Only pCPUs that exist count. */
+    assert_int_equal(sched_vcpu_pin(&m.s, &m.vcpu[a], 1u << 5), -EINVAL);
+    assert_int_equal(sched_vcpu_pin(&m.s, &m.vcpu[a], 0), -EINVAL);
+    assert_int_equal(sched_vcpu_pin(&m.s, &m.vcpu[a], (1u << 5) | (1u << 1)), 0);
+    assert_int_equal(m.vcpu[a].affinity, 1u << 1);
+    assert_int_equal(m.vcpu[a].cpu, 1);
+    /* Not once it is awake. */
+    sim_run(&m, SCHED_MS(1));
+    assert_true(m.vcpu[b].awake);
+    assert_int_equal(sched_vcpu_pin(&m.s, &m.vcpu[b], 1u << 1), -EBUSY);
+    assert_int_equal(m.vcpu[b].affinity, ~0ull);
+}
+
+/* Asleep, a vCPU moves between blocked and offline (its domain was paused). */
+static void sleeping_vcpu_changes_sleep_state(void **state)
+{
+    sim_init(&m, "credit", 1);
+    unsigned int a = sim_add(&m, 0, 0, 0, SIM_HOG);
+
+    sim_run(&m, SCHED_MS(10));
+    sched_sleep(&m.s, &m.vcpu[a], RUNSTATE_blocked, m.now);
+    sim_run(&m, SCHED_MS(10));
+    sched_sleep(&m.s, &m.vcpu[a], RUNSTATE_offline, m.now);
+    assert_int_equal(m.vcpu[a].runstate.state, RUNSTATE_offline);
+    sim_run(&m, SCHED_MS(20));
+    assert_int_equal(sim_in_state(&m, a, RUNSTATE_blocked), SCHED_MS(10));
+    assert_int_equal(sim_in_state(&m, a, RUNSTATE_offline), SCHED_MS(20));
+    sched_sleep(&m.s, &m.vcpu[a], RUNSTATE_blocked, m.now);
+    assert_int_equal(m.vcpu[a].runstate.state, RUNSTATE_blocked);
+    sim_check_invariants(&m);
+}
+
 static void policy_selection(void **state)
 {
     struct sched s;
@@ -352,6 +434,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(yield_lets_the_queue_go_first),
         cmocka_unit_test(sleep_while_running_then_wake),
         cmocka_unit_test(weight_change_applies_to_active_vcpus),
+        cmocka_unit_test(pinned_hogs_split_their_cpu_by_weight),
+        cmocka_unit_test(pinned_vcpus_stay_on_their_cpus),
+        cmocka_unit_test(pin_rules),
+        cmocka_unit_test(sleeping_vcpu_changes_sleep_state),
         cmocka_unit_test(policy_selection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

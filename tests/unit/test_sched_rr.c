@@ -89,6 +89,27 @@ static void blocked_vcpu_leaves_and_returns(void **state)
     assert_true(sim_ran(&m, a) >= SECONDS(1) + SCHED_MS(450));
 }
 
+/* Pinned to pCPU 0 of two: the idle pCPU 1 takes neither; the other hog goes there. */
+static void pinned_vcpus_are_not_taken_elsewhere(void **state)
+{
+    sim_init(&m, "rr", 2);
+    unsigned int a = sim_add(&m, 0, 0, 0, SIM_SLEEPER);
+    unsigned int b = sim_add(&m, 0, 0, 0, SIM_SLEEPER);
+    unsigned int c = sim_add(&m, 0, 0, 0, SIM_HOG);
+
+    sched_vcpu_pin(&m.s, &m.vcpu[a], 1u << 0);
+    sched_vcpu_pin(&m.s, &m.vcpu[b], 1u << 0);
+    m.load[a] = m.load[b] = SIM_HOG;
+    m.wake_at[a] = m.wake_at[b] = m.now;
+    sim_run(&m, SECONDS(2));
+    assert_int_equal(m.vcpu[a].cpu, 0);
+    assert_int_equal(m.vcpu[b].cpu, 0);
+    /* Some mixing at the start; then the free hog settles on pCPU 1 alone. */
+    assert_true((double)sim_ran(&m, c) / SECONDS(2) >= 0.9);
+    assert_true((double)sim_ran(&m, a) / SECONDS(2) >= 0.45);
+    assert_true((double)sim_ran(&m, b) / SECONDS(2) >= 0.45);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -100,6 +121,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wakeup_does_not_preempt),
         cmocka_unit_test(idle_cpu_takes_queued_vcpu),
         cmocka_unit_test(blocked_vcpu_leaves_and_returns),
+        cmocka_unit_test(pinned_vcpus_are_not_taken_elsewhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

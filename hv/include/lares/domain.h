@@ -14,15 +14,19 @@
  *
  * Locking: d->lock protects the shutdown state and the pause count;
  * the p2m has its own lock. domain_list_lock protects the list of domains
- * (order: domain_list_lock, then d->lock, then a scheduler lock).
+ * (order: domain_list_lock, then d->lock or event locks (lares/event.h),
+ * then a scheduler lock).
  */
 #ifndef LARES_DOMAIN_H
 #define LARES_DOMAIN_H
 
 #include <lares/compiler.h>
 #include <lares/domain_desc.h>
+#include <lares/event.h>
 #include <lares/list.h>
 #include <lares/npt.h>
+#include <lares/pit_ch2.h>
+#include <lares/sched_core.h>
 #include <lares/spinlock.h>
 #include <lares/types.h>
 #include <asm/hvm/hvm.h>
@@ -38,32 +42,43 @@
 struct vcpu_trace;
 struct cpuid_policy;
 struct sched_unit;
+struct gnttab_domain;
+struct exit_stats;
 
 struct vcpu {
     unsigned int vcpu_id;
     struct domain *domain;
 
     /* Scheduling (lares/sched.h). */
-    unsigned int processor; /* physical CPU whose run queue holds it */
-    u32 pause_flags;        /* VPF_*: atomic bit operations */
-    int pause_count;        /* vcpu_pause() nesting */
-    bool is_running;        /* on a physical CPU right now */
-    void *sched_priv;       /* the scheduling policy's per-vCPU data */
-    u64 exits, hypercalls;  /* counters for reports */
+    unsigned int processor;  /* physical CPU it runs on or waits for (scheduler lock) */
+    u32 pause_flags;         /* VPF_*: atomic bit operations */
+    int pause_count;         /* vcpu_pause() nesting */
+    bool is_running;         /* on a physical CPU right now (scheduler lock) */
+    bool is_initialised;     /* has a register state to run (d->lock) */
+    struct sched_vcpu sched; /* the scheduler core's state (scheduler lock) */
+    unsigned int home_cpu;   /* where it was placed at creation (placement counts) */
+    u64 exits, hypercalls;   /* counters for reports */
 
-    struct hvm_vcpu hvm;      /* registers, FPU, vendor part */
-    struct vcpu_trace *trace; /* recent exits and hypercalls, dumped on a crash */
+    struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */
+    struct hvm_vcpu hvm;       /* registers, FPU, vendor part */
+    struct vcpu_trace *trace;  /* recent exits and hypercalls, dumped on a crash */
 };
 
-/* Guest output, collected per domain and printed line by line with the domain's name. */
-#define GUEST_CONSOLE_LINE 256
+/*
+ * A domain's console (common/guest_console.c, common/console_pv.c): its
+ * output lines (from console_io, port 0xE9 and the PV console ring) and
+ * the PV console page with its event channel (HVM_PARAM_CONSOLE_PFN/EVTCHN).
+ */
+struct console_lines;
+struct xencons_interface;
 struct guest_console {
-    spinlock_t lock;
-    unsigned len;
-    char line[GUEST_CONSOLE_LINE];
-    /* The last lines, replayed when the domain crashes. */
-    char history[2048];
-    unsigned history_prod;
+    spinlock_t lock;                /* the PV ring: one reader/writer at a time */
+    struct console_lines *lines;    /* line assembly and history (under the console lock) */
+    struct xencons_interface *ring; /* the PV console page (hypervisor-owned), or NULL */
+    u32 port;                       /* the guest's end of the console channel */
+    u32 hv_port;                    /* the hypervisor's end */
+    bool broken;                    /* the guest broke the ring's indices (reported once) */
+    bool held;                      /* some output is held back (an unfinished line) */
 };
 
 struct p2m_domain {
@@ -86,14 +101,19 @@ struct domain {
     unsigned shutdown_code_hint; /* set by SCHEDOP_shutdown_code, used on a later shutdown */
     bool crashed;
     bool destroyed;     /* destroy has started (set once) */
+    bool preserved;     /* stopped and kept (on_crash/on_reboot=preserve), never destroyed */
     bool is_privileged; /* control domain (none yet) */
 
     /* Memory. */
     struct p2m_domain p2m;
-    u64 max_pages;       /* RAM limit in frames */
-    u64 tot_pages;       /* frames the domain owns now (domain_alloc_pages) */
-    void *shared_info;   /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
-    u64 shared_info_gfn; /* ~0 while not mapped */
+    u64 max_pages;                 /* RAM limit in frames */
+    u64 tot_pages;                 /* frames the domain owns now (domain_alloc_pages) */
+    void *shared_info;             /* hypervisor-owned page, mapped with XENMAPSPACE_shared_info */
+    u64 shared_info_gfn;           /* ~0 while not mapped */
+    spinlock_t physmap_lock;       /* add_to_physmap and reservation changes, one at a time */
+    struct gnttab_domain *gnttab;  /* grant table v1 (common/grant_table.c) */
+    struct exit_stats *exit_stats; /* VM exits by reason (lares/exit_stats.h) */
+    struct domain_events events;   /* event channels (lares/event.h) */
 
     /* Guest-visible platform. */
     struct cpuid_policy *cpuid;
@@ -106,8 +126,10 @@ struct domain {
     u64 ram_end; /* guest-physical end of low RAM */
 
     struct guest_console console;
+    spinlock_t pit_lock;
+    struct pit_ch2 pit; /* PIT channel 2 (ports 0x42/0x43/0x61, lares/pit_ch2.h) */
     enum domain_action on_reboot, on_crash;
-    unsigned weight, cap;
+    struct sched_dom sched; /* weight, cap (scheduler lock) */
 
     /* Called (on a CPU with no vCPU of this domain) after destroy freed everything. */
     void (*on_destroyed)(u16 domid, unsigned shutdown_code, bool crashed);
@@ -144,17 +166,37 @@ void domain_maybe_destroy_id(u16 domid);
 /* Look a domain up by id (no reference counting yet: domains die only via their own CPUs). */
 struct domain *domain_by_id(u16 domid);
 
+/*
+ * Work that involves another domain (event channels): while the domain
+ * list lock is held no domain is destroyed, so one found with
+ * domain_by_id_locked() stays valid until domains_unlock(). Taken with
+ * interrupts off; first in the lock order.
+ */
+unsigned long domains_lock(void);
+void domains_unlock(unsigned long flags);
+/* NULL if there is no such domain (or its destruction has begun). */
+struct domain *domain_by_id_locked(u16 domid);
+/* The live domain with the lowest id above @after (-1: the lowest of all), or NULL. */
+struct domain *domain_next_locked(int after);
+
 /* vCPU state helpers. */
 bool vcpu_runnable(const struct vcpu *v);
 void vcpu_set_flag(struct vcpu *v, u32 flag);
 void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became runnable */
 void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
+void vcpu_unblock(struct vcpu *v);              /* clear VPF_BLOCKED (an interrupt came) */
 void vcpu_dump(struct vcpu *v);
-void vcpu_kick(struct vcpu *v); /* make it leave its CPU soon */
+/* Debug key 'q': every domain, its vCPUs' scheduling state and local APICs. */
+void domain_dump_all(void);
+void vcpu_kick(struct vcpu *v); /* make it leave guest mode soon to see new work */
 
-/* Guest output (console_io, port 0xE9): printed line by line as "(name) text". */
+/* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */
+int guest_console_init(struct domain *d);
+void guest_console_free(struct domain *d);
 void guest_console_write(struct domain *d, const char *buf, size_t len);
 void guest_console_flush(struct domain *d);
+/* Show an unfinished line that has waited long enough; true if text is still held back. */
+bool guest_console_idle(struct domain *d);
 /* Print the domain's last output lines (for crash reports). */
 void guest_console_replay(struct domain *d);
 
@@ -168,8 +210,24 @@ void domain_free_pages(struct domain *d, void *va, unsigned order);
 void *domain_alloc_pages_unlimited(struct domain *d, unsigned order);
 u64 domain_page_count(const struct domain *d);
 
+/* HVM parameters with per-domain values (xenstore's), after the event table exists. */
+int hvm_params_domain_init(struct domain *d);
+
+/* Grant table (common/grant_table.c). */
+int domain_gnttab_init(struct domain *d, unsigned int max_frames);
+void domain_gnttab_destroy(struct domain *d);
+unsigned int domain_gnttab_frames(const struct domain *d);
+int gnttab_physmap_add(struct domain *d, u64 idx, u64 gpfn);
+void gnttab_physmap_forget(struct domain *d, u64 gfn);
+
 /* Write fresh pvclock time into every vcpu_info and the wall clock. */
 void shared_info_update_time(struct domain *d);
+
+_Static_assert(DOMAIN_MAX_VCPUS <= XEN_LEGACY_MAX_VCPUS,
+               "every vCPU has a vcpu_info slot in shared_info until it registers one");
+
+/* "d1 (name): N VM exits; most frequent: ..." (hvm/trace.c). */
+void domain_exit_stats_print(struct domain *d);
 
 /* Reason names for logs: "poweroff", "reboot", ... */
 const char *shutdown_reason_name(unsigned reason);

@@ -184,6 +184,13 @@ int evtchn_status(const struct evtchn_table *t, u32 port, struct evtchn_status *
 int evtchn_port_vcpu(const struct evtchn_table *t, u32 port);
 
 /*
+ * Whether the guest's bits for @port mean anything (Xen's evtchn_usable):
+ * the port is in use and is not a hypervisor end. EVTCHNOP_unmask leaves
+ * other ports alone, and SCHEDOP_poll refuses them (-EINVAL).
+ */
+bool evtchn_usable(const struct evtchn_table *t, u32 port);
+
+/*
  * VIRQ delivery: the event to raise for @virq on @vcpu (global and
  * per-domain VIRQs are looked up on vCPU 0 and go to the port's notify
  * vCPU). fx->port == 0 if not bound. 0, or -EINVAL for a bad virq/vcpu.

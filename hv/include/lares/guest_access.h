@@ -27,6 +27,9 @@ struct guest_fault {
 int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_guest,
                       struct guest_fault *fault);
 
+/* Translate one guest-virtual address as v would access it (write or read). 0 or -EFAULT. */
+int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa);
+
 /* Guest-physical copies (domain building, frame-number arguments). 0 or -EFAULT. */
 int copy_to_guest_phys(struct domain *d, u64 gpa, const void *src, size_t len);
 int copy_from_guest_phys(struct domain *d, void *dst, u64 gpa, size_t len);

@@ -33,6 +33,17 @@ typedef long (*hypercall_fn)(struct vcpu *v, const struct hypercall_args *a);
 /* Run hypercall nr for v (already known to be at CPL 0). */
 long hypercall_dispatch(struct vcpu *v, u64 nr, const struct hypercall_args *a);
 
+/*
+ * Long operations are done in pieces, as Xen's continuations: a handler
+ * that stops early (to bound the time one exit takes) calls
+ * hypercall_continue() with the argument that says where to resume and
+ * returns -ERESTART. The guest's register for that argument is rewritten
+ * and its RIP is left on the hypercall instruction, so the vCPU executes
+ * the same hypercall again (after any pending interrupt or reschedule);
+ * the guest never sees -ERESTART.
+ */
+long hypercall_continue(unsigned int argno, u64 value);
+
 /* Name of a hypercall for logs ("?" if unknown). */
 const char *hypercall_name(u64 nr);
 
@@ -41,5 +52,9 @@ long do_console_io(struct vcpu *v, const struct hypercall_args *a);
 long do_sched_op(struct vcpu *v, const struct hypercall_args *a);
 long do_memory_op(struct vcpu *v, const struct hypercall_args *a);
 long do_hvm_op(struct vcpu *v, const struct hypercall_args *a);
+long do_grant_table_op(struct vcpu *v, const struct hypercall_args *a);
+long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
+long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
+long do_vm_assist(struct vcpu *v, const struct hypercall_args *a);
 
 #endif

@@ -20,8 +20,15 @@ enum p2m_type {
     P2M_RAM = 1,         /* guest RAM owned by (and counted against) the domain */
     P2M_MMIO_DIRECT = 2, /* host device memory passed through, uncached */
     P2M_XEN_PAGE = 3,    /* hypervisor-owned page shared with the guest (shared_info) */
+    P2M_RAM_PINNED = 4,  /* RAM the hypervisor writes into (vcpu_info, runstate): not remappable */
     P2M_NR_TYPES,
 };
+
+/* Guest RAM, owned by and counted against the domain. */
+static inline bool p2m_is_ram(enum p2m_type t)
+{
+    return t == P2M_RAM || t == P2M_RAM_PINNED;
+}
 
 #define NPT_ORDER_4K 0
 #define NPT_ORDER_2M 9

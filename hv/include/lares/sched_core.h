@@ -73,6 +73,7 @@ struct sched_vcpu {
     struct sched_dom *dom;
     unsigned int vcpu_id;
     unsigned int cpu; /* pCPU it runs on or is queued on */
+    u64 affinity;     /* pCPUs it may run on (bit n: pCPU n); all by default */
     bool awake;       /* neither blocked nor offline */
     bool parked;      /* awake, but held back by its domain's cap */
     bool running;     /* it is some pCPU's current vCPU */
@@ -158,6 +159,17 @@ int sched_dom_set_params(struct sched *s, struct sched_dom *d, u16 weight, u16 c
 /* A new vCPU of @d, OFFLINE, placed on pCPU @cpu. */
 void sched_vcpu_init(struct sched *s, struct sched_vcpu *v, struct sched_dom *d,
                      unsigned int vcpu_id, unsigned int cpu, s_time_t now);
+/*
+ * Restrict @v to the pCPUs in @mask (bit n: pCPU n), e.g. for pinning from a
+ * domain's configuration. Only while @v is asleep and off every pCPU (before
+ * its first wakeup): -EBUSY otherwise, -EINVAL if @mask has no existing pCPU.
+ * @v moves to the first allowed pCPU if its own is not allowed.
+ */
+int sched_vcpu_pin(struct sched *s, struct sched_vcpu *v, u64 mask);
+static inline bool sched_vcpu_allowed(const struct sched_vcpu *v, unsigned int cpu)
+{
+    return cpu < 64 && (v->affinity >> cpu) & 1;
+}
 /* Forget @v. It must not be running (sched_sleep it and let its pCPU schedule). */
 void sched_vcpu_remove(struct sched *s, struct sched_vcpu *v, s_time_t now);
 
@@ -166,6 +178,8 @@ void sched_wake(struct sched *s, struct sched_vcpu *v, s_time_t now);
 /*
  * Awake -> @state (RUNSTATE_blocked or RUNSTATE_offline). A running vCPU
  * keeps its pCPU until that pCPU calls sched_schedule() (it is kicked).
+ * A vCPU asleep already just changes between blocked and offline (e.g. a
+ * blocked vCPU whose domain is paused), for its runstate accounting.
  */
 void sched_sleep(struct sched *s, struct sched_vcpu *v, int state, s_time_t now);
 /* Let others run first; takes effect at the next sched_schedule() of its pCPU (kicked). */
@@ -201,12 +215,15 @@ struct sched_vcpu *sched_runq_head(const struct sched *s, unsigned int cpu);
 void sched_runq_sort(struct sched *s, unsigned int cpu);
 
 void sched_kick(struct sched *s, unsigned int cpu);
-/* An idle pCPU nobody has kicked yet, starting after @from; -1 if none. */
-int sched_find_idler(struct sched *s, unsigned int from);
+/*
+ * An idle pCPU in @mask (bit n: pCPU n) nobody has kicked yet, starting
+ * after @from; -1 if none.
+ */
+int sched_find_idler(struct sched *s, unsigned int from, u64 mask);
 /*
  * Work stealing for @cpu: the first queued vCPU on another, busy pCPU whose
- * priority is above @pri (skipping ones that yielded), moved to @cpu and
- * dequeued. NULL if none.
+ * priority is above @pri (skipping ones that yielded or may not run on
+ * @cpu), moved to @cpu and dequeued. NULL if none.
  */
 struct sched_vcpu *sched_steal(struct sched *s, unsigned int cpu, int pri);
 /* Hold @v back / let it go again (cap enforcement); updates runstate and queues. */

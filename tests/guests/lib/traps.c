@@ -63,6 +63,7 @@ static u8 kernel_entry_stack[8192] __aligned(16); /* TSS.RSP0: entries from CPL 
 static u8 double_fault_stack[4096] __aligned(16);
 static u8 user_stack[8192] __aligned(16);
 static exinfo_t user_fault;
+static irq_handler_t irq_handlers[256];
 
 u64 last_fault_cr2;
 
@@ -138,6 +139,19 @@ void traps_init(void)
     load_tss();
 }
 
+void traps_init_ap(void)
+{
+    struct desc_ptr idtr = {.limit = sizeof(idt) - 1, .base = (u64)idt};
+
+    __asm__ __volatile__("lidt %0" ::"m"(idtr));
+}
+
+void irq_set_handler(unsigned int vector, irq_handler_t fn)
+{
+    if (vector < 256 && (vector >= 32 || vector == X86_EXC_NMI) && vector != USER_RETURN_VECTOR)
+        __atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_RELEASE);
+}
+
 void load_empty_idt(void)
 {
     struct desc_ptr idtr = {.limit = 0, .base = 0};
@@ -186,6 +200,14 @@ void do_trap(struct cpu_regs *r)
     exinfo_t info = EXINFO(r->vector, r->error_code);
     const struct extable_entry *fixup;
 
+    if (r->vector < 256) {
+        irq_handler_t h = __atomic_load_n(&irq_handlers[r->vector], __ATOMIC_ACQUIRE);
+
+        if (h) {
+            h(r);
+            return;
+        }
+    }
     if (r->vector == X86_EXC_PF)
         last_fault_cr2 = read_cr2();
 

@@ -73,7 +73,7 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
     hvm_ops->get_paging_state(v, &ps);
     vs.vcpu_id = v->vcpu_id;
     vs.cr4_osxsave = ps.cr4 & X86_CR4_OSXSAVE;
-    vs.apic_enabled = false; /* no virtual LAPIC yet */
+    vs.apic_enabled = hvm_vlapic_enabled(v);
     vs.xcr0 = v->hvm.xcr0;
     cpuid_policy_lookup(v->domain->cpuid, &vs, leaf, subleaf, out);
 }

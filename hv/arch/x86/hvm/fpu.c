@@ -77,20 +77,35 @@ int hvm_fpu_set_xcr0(struct vcpu *v, u64 xcr0)
     return 0;
 }
 
-int hvm_fpu_init(struct vcpu *v)
+/* The reset state: FCW 0x37f, MXCSR 0x1f80; XRSTOR loads x87 and SSE from it. */
+static void fill_reset_state(u8 *area)
 {
-    u8 *area = alloc_pages_zeroed(area_order);
-
-    if (!area)
-        return -ENOMEM;
-    /* The reset state: FCW 0x37f, MXCSR 0x1f80; XRSTOR loads x87 and SSE from it. */
+    memset(area, 0, PAGE_SIZE << area_order);
     *(u16 *)area = 0x37f;
     *(u32 *)(area + 24) = 0x1f80;
     if (use_xsave)
         *(u64 *)(area + XSAVE_HDR_OFFSET) = XSTATE_X87 | XSTATE_SSE;
+}
+
+int hvm_fpu_init(struct vcpu *v)
+{
+    u8 *area = alloc_pages(area_order);
+
+    if (!area)
+        return -ENOMEM;
+    fill_reset_state(area);
     v->hvm.fpu_area = area;
     v->hvm.xcr0 = XSTATE_X87 | XSTATE_SSE;
     return 0;
+}
+
+void hvm_fpu_reset(struct vcpu *v)
+{
+    fill_reset_state(v->hvm.fpu_area);
+    v->hvm.xcr0 = XSTATE_X87 | XSTATE_SSE;
+    for (unsigned i = 0; i < 4; i++)
+        v->hvm.dr[i] = 0;
+    hvm_ctxt_switch_to(v); /* load it: the vCPU's state lives in the CPU now */
 }
 
 void hvm_fpu_destroy(struct vcpu *v)

@@ -127,6 +127,23 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
     return 0;
 }
 
+int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
+{
+    struct domain *d = v->domain;
+    const struct guest_mem_ops ops = {.ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg};
+    struct guest_paging pg;
+    struct guest_walk w;
+    unsigned cpl;
+
+    paging_of(v, &pg, &cpl);
+    if (hvm_ops->guest_mode(v) != HVM_MODE_64)
+        gva &= 0xffffffffull;
+    if (guest_walk(&ops, &pg, gva, write ? GW_WRITE : 0, &w))
+        return -EFAULT;
+    *gpa = w.gpa;
+    return 0;
+}
+
 int copy_from_guest(struct vcpu *v, void *dst, u64 gva, size_t len)
 {
     return guest_linear_copy(v, gva, dst, len, false, NULL);

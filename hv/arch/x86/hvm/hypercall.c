@@ -7,8 +7,40 @@
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/hypercall.h>
+#include <lares/lib.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/trace.h>
+#include <asm/percpu.h>
+
+/* Set by hypercall_continue() during the handler on this CPU, used right after it. */
+static struct {
+    bool pending;
+    unsigned int argno;
+    u64 value;
+} continuation[MAX_CPUS];
+
+long hypercall_continue(unsigned int argno, u64 value)
+{
+    unsigned int cpu = smp_processor_id();
+
+    BUG_ON(argno >= HYPERCALL_MAX_ARGS);
+    continuation[cpu].pending = true;
+    continuation[cpu].argno = argno;
+    continuation[cpu].value = value;
+    return -ERESTART;
+}
+
+/* Rewrite the argument register (in the convention of the call) for the repeat. */
+static void set_arg(struct guest_regs *r, bool compat, unsigned int argno, u64 value)
+{
+    u64 *regs64[HYPERCALL_MAX_ARGS] = {&r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8, &r->r9};
+    u64 *regs32[HYPERCALL_MAX_ARGS] = {&r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi, &r->rbp};
+
+    if (compat)
+        *regs32[argno] = (u32)value;
+    else
+        *regs64[argno] = value;
+}
 
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v)
 {
@@ -50,6 +82,15 @@ enum hvm_disposition hvm_exit_hypercall(struct vcpu *v)
         ret = hypercall_dispatch(v, nr, &a);
 
     trace_hypercall(v, nr, a.arg[0], a.arg[1], ret);
+    if (continuation[smp_processor_id()].pending) {
+        unsigned int cpu = smp_processor_id();
+
+        continuation[cpu].pending = false;
+        if (ret == -ERESTART) {
+            set_arg(r, a.compat, continuation[cpu].argno, continuation[cpu].value);
+            return HVM_RESUME; /* RAX still holds the hypercall number */
+        }
+    }
     r->rax = a.compat ? (u32)ret : (u64)ret;
     return HVM_ADVANCE;
 }

@@ -1,20 +1,48 @@
 /*
- * Guest port I/O. There are no emulated devices yet: port 0xE9 (Bochs/Xen
- * debug console) writes go to the domain's console, everything else
- * behaves like an empty ISA bus (reads all ones, writes ignored), which is
- * how Linux recognises absent PICs, PCI and keyboard controllers.
+ * Guest port I/O. Port 0xE9 (Bochs/Xen debug console) writes go to the
+ * domain's console; ports 0x42/0x43/0x61 are PIT channel 2 and its gate
+ * (lares/pit_ch2.h says why); everything else behaves like an empty ISA
+ * bus (reads all ones, writes ignored), which is how Linux recognises
+ * absent PICs, PCI and keyboard controllers.
  */
 #include <lares/domain.h>
 #include <lares/guest_access.h>
 #include <lares/insn_decode.h>
+#include <lares/pit_ch2.h>
+#include <lares/time.h>
 #include <asm/hvm/hvm.h>
 
 #define PORT_DEBUGCON 0xe9
 /* String I/O is handled in bounded pieces; the instruction restarts for the rest. */
 #define STRING_IO_MAX 4096
 
+static bool pit_port(u16 port)
+{
+    return port == PIT_PORT_CH2 || port == PIT_PORT_CONTROL || port == PIT_PORT_SPEAKER;
+}
+
+/* Byte accesses to the PIT ports; wider ones touch the ports after them too (all-ones there). */
+static void pit_io(struct domain *d, u16 port, unsigned size, bool in, u32 *val)
+{
+    unsigned long flags;
+    u8 b = 0xff;
+
+    spin_lock_irqsave(&d->pit_lock, flags);
+    if (in) {
+        pit_ch2_read(&d->pit, port, NOW(), &b);
+        *val = 0xffffff00u | b;
+    } else {
+        pit_ch2_write(&d->pit, port, (u8)*val, NOW());
+    }
+    spin_unlock_irqrestore(&d->pit_lock, flags);
+}
+
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val)
 {
+    if (pit_port(port)) {
+        pit_io(v->domain, port, size, in, val);
+        return HVM_ADVANCE;
+    }
     if (in) {
         *val = 0xffffffffu;
         return HVM_ADVANCE;

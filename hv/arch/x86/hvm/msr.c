@@ -13,6 +13,14 @@
 #include <asm/p2m.h>
 
 #define MSR_XEN_HYPERCALL_PAGE 0x40000000 /* CPUID 0x40000002 EBX tells the guest */
+/*
+ * AMD's C1E enable (interrupt-pending message) and northbridge config.
+ * Linux reads 0xc0010055 without a fixup on CPUs with AMD erratum 400
+ * (families 0xf and 0x10, e.g. QEMU's default models); Xen reads both as
+ * 0 for HVM guests and ignores writes to NB_CFG. So do we.
+ */
+#define MSR_K8_ENABLE_C1E 0xc0010055
+#define MSR_AMD64_NB_CFG 0xc001001f
 
 static int write_hypercall_page(struct vcpu *v, u64 val)
 {
@@ -21,7 +29,7 @@ static int write_hypercall_page(struct vcpu *v, u64 val)
 
     if (val & (PAGE_SIZE - 1))
         return -EINVAL; /* only page index 0 exists */
-    if (p2m_lookup(d, val >> PAGE_SHIFT).type != P2M_RAM)
+    if (!p2m_is_ram(p2m_lookup(d, val >> PAGE_SHIFT).type))
         return -EINVAL;
     page = p2m_get_page(d, val >> PAGE_SHIFT);
     if (!page)
@@ -34,22 +42,34 @@ static int write_hypercall_page(struct vcpu *v, u64 val)
 
 static int guest_rdmsr(struct vcpu *v, u32 msr, u64 *val)
 {
+    int rc;
+
     switch (msr) {
     case MSR_XEN_HYPERCALL_PAGE:
         *val = 0; /* write-only in Xen: reads as zero */
         return 0;
+    case MSR_K8_ENABLE_C1E:
+    case MSR_AMD64_NB_CFG:
+        *val = 0;
+        return 0;
     default:
-        return -EINVAL;
+        rc = hvm_vlapic_rdmsr(v, msr, val); /* IA32_APIC_BASE, x2APIC */
+        return rc == -ENOENT ? -EINVAL : rc;
     }
 }
 
 static int guest_wrmsr(struct vcpu *v, u32 msr, u64 val)
 {
+    int rc;
+
     switch (msr) {
     case MSR_XEN_HYPERCALL_PAGE:
         return write_hypercall_page(v, val);
+    case MSR_AMD64_NB_CFG:
+        return 0; /* ignored */
     default:
-        return -EINVAL;
+        rc = hvm_vlapic_wrmsr(v, msr, val);
+        return rc == -ENOENT ? -EINVAL : rc;
     }
 }
 

@@ -94,7 +94,7 @@ static void release_frames(struct domain *d, const struct npt_entry *old, u64 gf
     unsigned order = old->order;
     u64 first = old->mfn - (gfn & ((1ull << order) - 1));
 
-    if (old->type != P2M_RAM)
+    if (!p2m_is_ram(old->type))
         return;
     domain_free_pages(d, mfn_to_virt(first), order);
     d->p2m.ram_pages -= 1ull << order;
@@ -103,7 +103,7 @@ static void release_frames(struct domain *d, const struct npt_entry *old, u64 gf
 /* The same for an entry just replaced while the domain may be running. */
 static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
 {
-    if (old->type != P2M_RAM)
+    if (!p2m_is_ram(old->type))
         return;
     flush_before_free(d);
     release_frames(d, old, gfn);
@@ -173,6 +173,9 @@ static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order, 
     struct npt_entry old;
     int rc;
 
+    /* The hypervisor holds a pointer into a pinned frame: it must stay where it is. */
+    if (order == NPT_ORDER_4K && npt_lookup(&d->p2m.npt, gfn).type == P2M_RAM_PINNED)
+        return -EBUSY;
     if (order == NPT_ORDER_4K) {
         rc = shatter(d, gfn);
         if (rc)
@@ -214,6 +217,24 @@ static void clear_frames(void *va, unsigned order)
                              : "memory");
 }
 
+/* One fresh zeroed 4 KiB RAM frame at gfn. Caller holds the p2m lock. */
+static int populate_one_4k(struct domain *d, u64 gfn)
+{
+    void *p = domain_alloc_pages(d, 0);
+    int rc;
+
+    if (!p)
+        return -ENOMEM;
+    clear_frames(p, 0);
+    rc = set_entry_locked(d, gfn, virt_to_mfn(p), 0, P2M_RAM);
+    if (rc) {
+        domain_free_pages(d, p, 0);
+        return rc;
+    }
+    d->p2m.ram_pages++;
+    return 0;
+}
+
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
 {
     u64 end = gfn + nr;
@@ -234,6 +255,16 @@ int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
         }
         clear_frames(p, order);
         rc = set_entry_locked(d, gfn, virt_to_mfn(p), order, P2M_RAM);
+        if (rc == -EBUSY && order) {
+            /* The range was split into 4 KiB entries before (ballooning): fill it page by page. */
+            domain_free_pages(d, p, order);
+            rc = 0;
+            for (u64 end4k = gfn + 512; !rc && gfn < end4k; gfn++)
+                rc = populate_one_4k(d, gfn);
+            if (rc)
+                break;
+            continue;
+        }
         if (rc) {
             domain_free_pages(d, p, order);
             break;
@@ -255,6 +286,25 @@ int p2m_remove(struct domain *d, u64 gfn)
     return set_entry(d, gfn, 0, 0, P2M_HOLE);
 }
 
+int p2m_pin_ram(struct domain *d, u64 gfn, void **va)
+{
+    struct npt_entry e;
+    int rc;
+
+    spin_lock(&d->p2m.lock);
+    e = npt_lookup(&d->p2m.npt, gfn);
+    rc = p2m_is_ram(e.type) ? shatter(d, gfn) : -EINVAL;
+    if (!rc && e.type == P2M_RAM) {
+        e = npt_lookup(&d->p2m.npt, gfn); /* a new frame if it was shattered */
+        rc = npt_set(&d->p2m.npt, gfn, e.mfn, NPT_ORDER_4K, P2M_RAM_PINNED, NULL);
+    }
+    if (!rc)
+        *va = mfn_to_virt(npt_lookup(&d->p2m.npt, gfn).mfn);
+    spin_unlock(&d->p2m.lock);
+    /* Only a software bit changed: the guest's translations stay valid, no flush. */
+    return rc;
+}
+
 struct npt_entry p2m_lookup(struct domain *d, u64 gfn)
 {
     struct npt_entry e;
@@ -269,7 +319,7 @@ void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
 {
     struct npt_entry e = p2m_lookup(d, gfn);
 
-    if (e.type != P2M_RAM && e.type != P2M_XEN_PAGE)
+    if (!p2m_is_ram(e.type) && e.type != P2M_XEN_PAGE)
         return NULL;
     return mfn_to_virt(e.mfn);
 }
@@ -280,7 +330,7 @@ void *p2m_get_page(struct domain *d, u64 gfn)
 
     spin_lock(&d->p2m.lock);
     e = npt_lookup(&d->p2m.npt, gfn);
-    if (e.type == P2M_RAM || e.type == P2M_XEN_PAGE)
+    if (p2m_is_ram(e.type) || e.type == P2M_XEN_PAGE)
         return mfn_to_virt(e.mfn);
     spin_unlock(&d->p2m.lock);
     return NULL;

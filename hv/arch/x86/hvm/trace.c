@@ -1,6 +1,8 @@
 /* Per-vCPU ring of recent exits and hypercalls (see asm/hvm/trace.h). */
 #include <lares/console.h>
 #include <lares/domain.h>
+#include <lares/exit_stats.h>
+#include <lares/format.h>
 #include <asm/cpu.h>
 #include <asm/hvm/trace.h>
 
@@ -23,6 +25,8 @@ static void record(struct vcpu *v, u8 kind, u64 code, u64 a, u64 b, u64 c)
 void trace_exit(struct vcpu *v, u64 code, u64 info1, u64 info2, u64 rip)
 {
     v->exits++;
+    if (v->domain->exit_stats)
+        exit_stats_add(v->domain->exit_stats, exit_stats_slot(code));
     record(v, TRACE_EXIT, code, info1, info2, rip);
 }
 
@@ -57,4 +61,22 @@ void trace_dump(struct vcpu *v)
                    (unsigned long long)e->code, (unsigned long long)e->a, (unsigned long long)e->b,
                    (long long)e->c);
     }
+}
+
+void domain_exit_stats_print(struct domain *d)
+{
+    unsigned top[EXIT_STATS_TOP], n;
+    char line[256];
+    int len;
+
+    if (!d->exit_stats)
+        return;
+    n = exit_stats_top(d->exit_stats, EXIT_STATS_TOP, top);
+    len = format(line, sizeof(line), "d%u (%s): %llu VM exits; most frequent:", d->domid, d->name,
+                 (unsigned long long)exit_stats_total(d->exit_stats));
+    for (unsigned i = 0; i < n && len < (int)sizeof(line); i++)
+        len += format(line + len, sizeof(line) - (size_t)len, " %s %llu",
+                      hvm_ops->exit_name(exit_stats_code(top[i])),
+                      (unsigned long long)d->exit_stats->count[top[i]]);
+    printk("%s\n", line);
 }

@@ -20,9 +20,11 @@
 #include <guest/arch.h>
 #include <guest/console.h>
 #include <guest/hypercall.h>
+#include <guest/lapic.h>
 #include <guest/layout.h>
 #include <guest/paging.h>
 #include <guest/report.h>
+#include <guest/smp.h>
 #include <guest/traps.h>
 #include <guest/xen.h>
 

@@ -111,6 +111,16 @@ static enum hvm_disposition exit_msr(struct vcpu *v, struct vmcb *vmcb, unsigned
     return hvm_exit_msr(v, vmcb->exitinfo1 & 1);
 }
 
+static enum hvm_disposition exit_vintr(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
+{
+    return svm_exit_vintr(v);
+}
+
+static enum hvm_disposition exit_iret(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
+{
+    return svm_exit_iret(v);
+}
+
 static enum hvm_disposition exit_vmmcall(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
 {
     return hvm_exit_hypercall(v);
@@ -198,6 +208,8 @@ static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
     [SVM_EXIT_NMI] = {exit_nothing, 0, "NMI"},
     [SVM_EXIT_SMI] = {exit_nothing, 0, "SMI"},
     [SVM_EXIT_INIT] = {exit_nothing, 0, "INIT"},
+    [SVM_EXIT_VINTR] = {exit_vintr, 0, "VINTR"},
+    [SVM_EXIT_IRET] = {exit_iret, 0, "IRET"},
     [SVM_EXIT_CPUID] = {exit_cpuid, 2, "CPUID"},
     [SVM_EXIT_INVD] = {exit_skip, 2, "INVD"},
     [SVM_EXIT_PAUSE] = {exit_skip, 2, "PAUSE"},

@@ -1,5 +1,6 @@
 /* MSRs whose guest values live in the VMCB. */
 #include <lares/errno.h>
+#include <lares/event.h>
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include "svm.h"
@@ -29,7 +30,7 @@ int svm_msr_read(struct vcpu *v, u32 msr, u64 *val)
         *val = vmcb->g_pat;
         return 0;
     case MSR_IA32_TSC:
-        *val = rdtsc() + vmcb->tsc_offset;
+        *val = rdtsc() + v->hvm.tsc_offset;
         return 0;
     default:
         return -ENOENT;
@@ -55,7 +56,9 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val)
         vmcb->g_pat = val;
         return 0;
     case MSR_IA32_TSC:
-        vmcb->tsc_offset = val - rdtsc();
+        /* The TSC behind the guest's pvclock moved: republish its time. */
+        v->hvm.tsc_offset = val - rdtsc();
+        vcpu_tsc_changed(v);
         return 0;
     default:
         return -ENOENT;

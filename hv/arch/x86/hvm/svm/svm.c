@@ -137,6 +137,7 @@ static void svm_enter(struct vcpu *v)
     s->reinject = 0;
 
     svm_asid_assign(s);
+    vmcb->tsc_offset = v->hvm.tsc_offset;
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
     vmcb->rip = r->rip;
@@ -225,6 +226,11 @@ static void svm_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa)
     svm_vmcb_set_pvh_state(v, entry, start_info_gpa);
 }
 
+static void svm_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
+{
+    svm_vmcb_set_start_state(v, st);
+}
+
 static void svm_flush_guest_tlb(struct vcpu *v)
 {
     __atomic_store_n(&to_svm(v)->flush_tlb, true, __ATOMIC_SEQ_CST);
@@ -236,6 +242,7 @@ static const struct hvm_ops svm_ops = {
     .vcpu_init = svm_vcpu_init,
     .vcpu_destroy = svm_vcpu_destroy,
     .set_pvh_state = svm_set_pvh_state,
+    .set_start_state = svm_set_start_state,
     .enter = svm_enter,
     .handle_exit = svm_handle_exit,
     .clear_interrupt_shadow = svm_clear_interrupt_shadow,
@@ -248,6 +255,11 @@ static const struct hvm_ops svm_ops = {
     .hypercall_insn = HYPERCALL_VMMCALL,
     .flush_guest_tlb = svm_flush_guest_tlb,
     .exit_name = svm_exit_name,
+    .intr_blocked = svm_intr_blocked,
+    .inject_intr = svm_inject_intr,
+    .intr_window = svm_intr_window,
+    .get_vtpr = svm_get_vtpr,
+    .set_vtpr = svm_set_vtpr,
 };
 
 /* The vendor probe: the ops if this CPU can run guests, else NULL with the reason logged. */

@@ -13,8 +13,11 @@ struct svm_vcpu {
     u32 asid;
     u64 asid_generation;
     unsigned asid_cpu;
-    bool flush_tlb; /* the p2m changed: flush this vCPU's TLB at the next entry */
-    u64 reinject;   /* event whose delivery an exit interrupted (EXITINTINFO) */
+    bool flush_tlb;  /* the p2m changed: flush this vCPU's TLB at the next entry */
+    u64 reinject;    /* event whose delivery an exit interrupted (EXITINTINFO) */
+    bool nmi_masked; /* in the guest's NMI handler: no NMI until its IRET */
+    bool nmi_iret;   /* ... whose IRET exit came at nmi_iret_rip: unmasked once past it */
+    u64 nmi_iret_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)
@@ -32,6 +35,8 @@ void svm_asid_assign(struct svm_vcpu *s);
 /* vmcb.c */
 int svm_vmcb_init(struct vcpu *v);
 void svm_vmcb_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa);
+struct hvm_start_state;
+void svm_vmcb_set_start_state(struct vcpu *v, const struct hvm_start_state *st);
 u64 svm_iopm_pa(void);
 u64 svm_msrpm_pa(void);
 int svm_bitmaps_init(void);
@@ -48,5 +53,14 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
 enum hvm_mode svm_guest_mode(struct vcpu *v);
 enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb);
 void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 cr2);
+
+/* intr.c */
+enum hvm_intr_block svm_intr_blocked(struct vcpu *v, bool nmi);
+void svm_inject_intr(struct vcpu *v, unsigned vector, bool nmi);
+void svm_intr_window(struct vcpu *v, bool open);
+u8 svm_get_vtpr(struct vcpu *v);
+void svm_set_vtpr(struct vcpu *v, u8 tpr);
+enum hvm_disposition svm_exit_vintr(struct vcpu *v);
+enum hvm_disposition svm_exit_iret(struct vcpu *v);
 
 #endif

@@ -3,6 +3,7 @@
  * permission maps, and the PVH entry state.
  */
 #include <lares/errno.h>
+#include <lares/hvm_start.h>
 #include <lares/mm.h>
 #include <lares/string.h>
 #include <asm/msr.h>
@@ -154,4 +155,57 @@ void svm_vmcb_set_pvh_state(struct vcpu *v, u32 entry, u32 start_info_gpa)
     r->rip = entry;
     r->rbx = start_info_gpa;
     r->rflags = 0x2;
+}
+
+static void load_seg(struct svm_seg *to, const struct hvm_seg *from)
+{
+    set_seg(to, from->sel, from->attr, from->limit, from->base);
+}
+
+/*
+ * A (re)start: INIT + SIPI or VCPUOP_initialise. Everything in flight for
+ * the old context (an event being injected, the interrupt window, NMI
+ * masking, a shadow) is dropped with it.
+ */
+void svm_vmcb_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
+{
+    struct svm_vcpu *s = to_svm(v);
+    struct vmcb *vmcb = s->vmcb;
+    struct guest_regs *r = &v->hvm.regs;
+
+    load_seg(&vmcb->cs, &st->cs);
+    load_seg(&vmcb->ds, &st->ds);
+    load_seg(&vmcb->es, &st->es);
+    load_seg(&vmcb->fs, &st->fs);
+    load_seg(&vmcb->gs, &st->gs);
+    load_seg(&vmcb->ss, &st->ss);
+    load_seg(&vmcb->tr, &st->tr);
+    load_seg(&vmcb->ldtr, &st->ldtr);
+    load_seg(&vmcb->gdtr, &st->gdtr);
+    load_seg(&vmcb->idtr, &st->idtr);
+    vmcb->cpl = (st->cs.attr >> 5) & 3;
+    if (!(st->cr0 & X86_CR0_PE))
+        vmcb->cpl = 0;
+    vmcb->cr0 = st->cr0;
+    vmcb->cr2 = 0;
+    vmcb->cr3 = st->cr3;
+    vmcb->cr4 = st->cr4;
+    vmcb->efer = st->efer | EFER_SVME;
+    vmcb->dr6 = 0xffff0ff0;
+    vmcb->dr7 = 0x400;
+    vmcb->eventinj = 0;
+    vmcb->interrupt_shadow = 0;
+    vmcb->intercept_misc1 &= ~(SVM_I1_VINTR | SVM_I1_IRET);
+    vmcb->vintr = SVM_VINTR_MASKING;
+    vmcb->kernel_gs_base = vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = 0;
+    vmcb->sysenter_cs = vmcb->sysenter_esp = vmcb->sysenter_eip = 0;
+    s->reinject = 0;
+    s->nmi_masked = s->nmi_iret = false;
+    s->flush_tlb = true;
+
+    memset(r, 0, sizeof(*r));
+    r->rax = st->rax, r->rbx = st->rbx, r->rcx = st->rcx, r->rdx = st->rdx;
+    r->rsi = st->rsi, r->rdi = st->rdi, r->rbp = st->rbp, r->rsp = st->rsp;
+    r->rip = st->rip;
+    r->rflags = st->rflags;
 }

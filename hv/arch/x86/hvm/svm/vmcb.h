@@ -20,6 +20,7 @@
 #define SVM_I1_SMI         (1u << 2)
 #define SVM_I1_INIT        (1u << 3)
 #define SVM_I1_VINTR       (1u << 4)
+#define SVM_I1_IRET        (1u << 20)
 #define SVM_I1_CPUID       (1u << 18)
 #define SVM_I1_INVD        (1u << 22)
 #define SVM_I1_PAUSE       (1u << 23)
@@ -47,6 +48,7 @@
 #define SVM_I2_XSETBV  (1u << 13)
 
 /* vintr (offset 0x60) */
+#define SVM_VINTR_V_TPR_MASK     0xfull
 #define SVM_VINTR_V_IRQ          (1ull << 8)
 #define SVM_VINTR_V_IGN_TPR      (1ull << 20)
 #define SVM_VINTR_MASKING        (1ull << 24)
@@ -83,6 +85,7 @@
 #define SVM_EXIT_INIT         0x063
 #define SVM_EXIT_VINTR        0x064
 #define SVM_EXIT_CPUID        0x072
+#define SVM_EXIT_IRET         0x074
 #define SVM_EXIT_INVD         0x076
 #define SVM_EXIT_PAUSE        0x077
 #define SVM_EXIT_HLT          0x078

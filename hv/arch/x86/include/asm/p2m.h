@@ -26,6 +26,15 @@ int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn);
 /* Unmap gfn (freeing RAM behind it). */
 int p2m_remove(struct domain *d, u64 gfn);
 
+/*
+ * Pin the RAM frame behind gfn (P2M_RAM_PINNED) so the hypervisor may keep
+ * a pointer to it: the entry can no longer be replaced or removed (-EBUSY)
+ * and is freed only with the domain. A frame inside a 2 MiB leaf is split
+ * out first. *va = the hypervisor's pointer to the frame. 0, -EINVAL (not
+ * RAM) or -ENOMEM.
+ */
+int p2m_pin_ram(struct domain *d, u64 gfn, void **va);
+
 struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
 
 /*

@@ -68,9 +68,36 @@ u64 exec_user(u64 (*fn)(void *), void *arg, exinfo_t *fault);
 exinfo_t rdmsr_safe(u32 msr, u64 *val);
 exinfo_t wrmsr_safe(u32 msr, u64 val);
 
+static inline void irq_enable(void)
+{
+    __asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+    __asm__ __volatile__("cli" ::: "memory");
+}
+
+/* Enable interrupts and halt until one arrives (STI's shadow covers HLT). */
+static inline void safe_halt(void)
+{
+    __asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
 /* Load an IDT with limit 0: the next exception triple-faults. */
 void load_empty_idt(void);
 
+/*
+ * Interrupts: a handler for vector @vector (32-255, or 2 for NMIs) runs on
+ * the interrupted stack with interrupts off and returns with iretq; it
+ * must EOI a LAPIC interrupt itself. NULL removes it (an unexpected
+ * interrupt is a crash, like an unexpected exception).
+ */
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+void irq_set_handler(unsigned int vector, irq_handler_t fn);
+
 void traps_init(void);
+/* A secondary vCPU: the shared IDT (no TSS). */
+void traps_init_ap(void);
 
 #endif

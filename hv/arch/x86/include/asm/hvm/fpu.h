@@ -26,4 +26,7 @@ u64 hvm_fpu_guest_xcr0_mask(void);
 /* Validate and load a new XCR0 for the running vCPU: 0 or -EINVAL (#GP). */
 int hvm_fpu_set_xcr0(struct vcpu *v, u64 xcr0);
 
+/* INIT: the running vCPU's FPU, XCR0 and DR0-3 go back to their reset values. */
+void hvm_fpu_reset(struct vcpu *v);
+
 #endif

@@ -12,7 +12,11 @@
 #ifndef ASM_HVM_HVM_H
 #define ASM_HVM_HVM_H
 
+#include <lares/hvm_start.h>
+#include <lares/spinlock.h>
+#include <lares/timer.h>
 #include <lares/types.h>
+#include <lares/vlapic.h>
 #include <asm/hvm/regs.h>
 
 struct vcpu;
@@ -61,6 +65,16 @@ struct hvm_dump_state {
     u64 pending_event; /* vendor-encoded event in flight at the exit, 0 if none */
 };
 
+/* Why an interrupt (or NMI) cannot be injected at this entry. */
+enum hvm_intr_block {
+    HVM_INTR_OK,
+    HVM_INTR_BLOCKED_EVENT,  /* another event is being injected at this entry */
+    HVM_INTR_BLOCKED_SHADOW, /* STI / MOV SS interrupt shadow */
+    HVM_INTR_BLOCKED_IF,     /* RFLAGS.IF is clear (interrupts only) */
+    HVM_INTR_BLOCKED_NMI,    /* inside the guest's NMI handler (NMIs only) */
+    HVM_INTR_BLOCKED_NMI_IRET, /* ... at its IRET: the next exit past it unmasks NMIs */
+};
+
 /* The vendor-neutral part of a vCPU. */
 struct hvm_vcpu {
     struct guest_regs regs;
@@ -68,8 +82,20 @@ struct hvm_vcpu {
     void *fpu_area;         /* XSAVE/FXSAVE image while the vCPU is off-CPU */
     u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
+    u64 tsc_offset;         /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
     u64 guest_entries;      /* odd while the vCPU may be in guest mode (hvm/run.c) */
     struct svm_vcpu *svm;   /* vendor part */
+
+    /* Interrupts (hvm/vlapic.c, hvm/intr.c). */
+    spinlock_t vlapic_lock; /* the vlapic; also the start request below */
+    struct vlapic vlapic;
+    struct timer vlapic_timer; /* the LVT timer on a host timer */
+    u8 vtpr;                   /* V_TPR as last set at entry (CR8 writes change it) */
+    bool nmi_pending;          /* an NMI waits for injection (atomic) */
+
+    /* A new register state to load at the next entry (INIT/SIPI, VCPUOP_initialise). */
+    bool start_pending; /* d->lock */
+    struct hvm_start_state start;
 };
 
 struct hvm_ops {
@@ -83,6 +109,8 @@ struct hvm_ops {
 
     /* The PVH entry state: 32-bit flat protected mode, paging off, EBX = start_info. */
     void (*set_pvh_state)(struct vcpu *v, u32 entry, u32 start_info_gpa);
+    /* Any other start (SIPI, VCPUOP_initialise); only on the CPU running v, at entry. */
+    void (*set_start_state)(struct vcpu *v, const struct hvm_start_state *st);
 
     /*
      * Enter the guest and return at the next exit, with interrupts still
@@ -116,6 +144,15 @@ struct hvm_ops {
 
     /* Name of a vendor exit code, for logs. */
     const char *(*exit_name)(u64 code);
+
+    /* Interrupt injection (see hvm/intr.c): may the guest take one now, inject it. */
+    enum hvm_intr_block (*intr_blocked)(struct vcpu *v, bool nmi);
+    void (*inject_intr)(struct vcpu *v, unsigned vector, bool nmi);
+    /* Exit as soon as the guest could take an interrupt (or stop asking). */
+    void (*intr_window)(struct vcpu *v, bool open);
+    /* The task priority the guest sees through CR8 (TPR bits 7:4). */
+    u8 (*get_vtpr)(struct vcpu *v);
+    void (*set_vtpr)(struct vcpu *v, u8 tpr);
 };
 
 extern const struct hvm_ops *hvm_ops;
@@ -150,6 +187,37 @@ enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v);
 
 void hvm_inject_gp(struct vcpu *v);
 void hvm_inject_ud(struct vcpu *v);
+
+/* Something would wake v from HLT: an interrupt it can take is pending. */
+bool hvm_vcpu_has_pending_intr(struct vcpu *v);
+/* Right before entry, interrupts off: inject what is pending, or ask for the window. */
+void hvm_intr_assist(struct vcpu *v);
+/* Right after an exit: take over TPR changes the guest made through CR8. */
+void hvm_intr_after_exit(struct vcpu *v);
+/* Raise an NMI in v (NMI IPI, ...). */
+void hvm_inject_nmi_async(struct vcpu *v);
+
+/*
+ * Starting and stopping vCPUs (hvm/vcpu_start.c): INIT and SIPI from the
+ * vlapic, VCPUOP_initialise/up; the new state is loaded by the vCPU's own
+ * CPU before its next entry (hvm_vcpu_load_start_state()).
+ */
+void hvm_vcpu_init_signal(struct vcpu *v);
+void hvm_vcpu_sipi(struct vcpu *v, u8 vector);
+int hvm_vcpu_initialise(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+int hvm_vcpu_up(struct vcpu *v);
+void hvm_vcpu_load_start_state(struct vcpu *v);
+
+/* The virtual local APIC (hvm/vlapic.c, around lib/vlapic.c). */
+int hvm_vlapic_init(struct vcpu *v);
+void hvm_vlapic_destroy(struct vcpu *v);
+/* v runs on this CPU now: its LAPIC timer follows it. */
+void hvm_vlapic_follow(struct vcpu *v);
+/* MSR access if the vlapic owns the MSR: 0, -EINVAL (#GP), or -ENOENT (not ours). */
+int hvm_vlapic_rdmsr(struct vcpu *v, u32 msr, u64 *val);
+int hvm_vlapic_wrmsr(struct vcpu *v, u32 msr, u64 val);
+bool hvm_vlapic_enabled(struct vcpu *v);
+void hvm_vlapic_dump(struct vcpu *v);
 
 /* The vCPU run loop: run v here until it blocks, its domain stops, or the CPU is wanted. */
 void hvm_run(struct vcpu *v);

@@ -1,0 +1,155 @@
+/*
+ * Guest memory the hypervisor writes for each vCPU, at places the guest
+ * chooses: its vcpu_info (VCPUOP_register_vcpu_info) and its runstate area
+ * (VCPUOP_register_runstate_memory_area), plus the runstate accounting
+ * behind the latter.
+ *
+ * Both live in ordinary guest RAM. The frames are pinned in the p2m
+ * (p2m_pin_ram): the guest can no longer map something else over them, so
+ * the pointers kept here stay valid until the domain is destroyed. The
+ * runstate area is given as a guest-virtual address; it is translated once,
+ * at registration (Linux keeps it in per-CPU kernel memory that never moves),
+ * and may straddle two pages.
+ */
+#include <lares/domain.h>
+#include <lares/errno.h>
+#include <lares/event.h>
+#include <lares/evtchn_2l.h>
+#include <lares/guest_access.h>
+#include <lares/mm.h>
+#include <lares/runstate.h>
+#include <lares/sched.h>
+#include <lares/string.h>
+#include <asm/p2m.h>
+#include <public/vcpu.h>
+#include "vcpu_op_internal.h"
+
+long vcpu_register_vcpu_info(struct vcpu *v, struct vcpu *caller, u64 arg)
+{
+    struct domain *d = v->domain;
+    struct vcpu_register_vcpu_info info;
+    struct vcpu_info *new;
+    unsigned long flags;
+    void *page;
+    bool kick;
+
+    if (copy_from_guest(caller, &info, arg, sizeof(info)))
+        return -EFAULT;
+    /* Xen 4.17's checks, in its order. Within one page, 8-byte aligned (atomic bit ops). */
+    if (info.offset > PAGE_SIZE - sizeof(*new) || (info.offset & 7))
+        return -ENXIO;
+    if (READ_ONCE(v->events.vcpu_info_registered))
+        return -EINVAL; /* once per vCPU (later Xen says -EBUSY) */
+    /* Our own, or a vCPU that is not running (Linux registers APs' before starting them). */
+    if (v != caller && !(READ_ONCE(v->pause_flags) & VPF_DOWN))
+        return -EINVAL;
+    if (info.mfn >= NPT_MAX_GFN || p2m_pin_ram(d, info.mfn, &page))
+        return -EINVAL;
+    new = (struct vcpu_info *)((u8 *)page + info.offset);
+
+    spin_lock_irqsave(&d->events.lock, flags);
+    if (v->events.vcpu_info_registered) {
+        spin_unlock_irqrestore(&d->events.lock, flags);
+        return -EINVAL;
+    }
+    memcpy(new, v->events.vcpu_info, sizeof(*new));
+    WRITE_ONCE(v->events.vcpu_info, new);
+    v->events.vcpu_info_registered = true;
+    /* Events raised at the old place are not lost: the guest rescans everything. */
+    kick = evtchn_2l_force_rescan(new);
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    if (kick)
+        vcpu_mark_events_pending(v);
+    vcpu_time_publish(v);
+    return 0;
+}
+
+/* Copy the runstate into the guest's area (the scheduler's lock of v serialises writers). */
+static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
+{
+    u8 **area = v->events.runstate_area;
+    u32 split = v->events.runstate_split;
+    bool flag = READ_ONCE(v->domain->events.runstate_update_flag);
+    struct vcpu_runstate_info copy = *r;
+    u64 *entry_time;
+
+    if (!area[0])
+        return;
+    if (split < sizeof(copy)) {
+        /* Across a page boundary: no single-word flag updates, just the bytes in order. */
+        memcpy(area[0], &copy, split);
+        memcpy(area[1], (u8 *)&copy + split, sizeof(copy) - split);
+        return;
+    }
+    /*
+     * With VMASST_TYPE_runstate_update_flag the guest retries while bit 63
+     * of state_entry_time is set; without it, while state_entry_time
+     * changes between its two reads.
+     */
+    entry_time = &((struct vcpu_runstate_info *)area[0])->state_entry_time;
+    if (flag) {
+        __atomic_store_n(entry_time, *entry_time | XEN_RUNSTATE_UPDATE, __ATOMIC_RELEASE);
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        copy.state_entry_time |= XEN_RUNSTATE_UPDATE;
+    }
+    memcpy(area[0], &copy, sizeof(copy));
+    if (flag)
+        __atomic_store_n(entry_time, r->state_entry_time, __ATOMIC_RELEASE);
+}
+
+/* The scheduler's runstate (the one source of truth) at a switch; its lock is held. */
+void vcpu_runstate_publish(struct vcpu *v, const struct vcpu_runstate_info *r)
+{
+    publish_runstate(v, r);
+}
+
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+    schedule_get_runstate(v, out);
+}
+
+/* Pin the page of guest-virtual gva (as caller sees it); the hypervisor's pointer to that byte. */
+static int pin_gva(struct vcpu *caller, u64 gva, u8 **p)
+{
+    void *page;
+    u64 gpa;
+
+    if (guest_linear_to_phys(caller, gva, true, &gpa))
+        return -EFAULT;
+    if (p2m_pin_ram(caller->domain, gpa >> PAGE_SHIFT, &page))
+        return -EFAULT;
+    *p = (u8 *)page + (gpa & (PAGE_SIZE - 1));
+    return 0;
+}
+
+long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
+{
+    struct vcpu_register_runstate_memory_area area;
+    struct vcpu_runstate_info now;
+    u8 *first, *second = NULL;
+    u64 gva;
+    u32 split;
+
+    if (copy_from_guest(caller, &area, arg, sizeof(area)))
+        return -EFAULT;
+    gva = area.addr.p;
+    if (!gva) {
+        WRITE_ONCE(v->events.runstate_area[0], NULL); /* no more updates */
+        return 0;
+    }
+    split = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+    if (split > sizeof(now))
+        split = sizeof(now);
+    if (pin_gva(caller, gva, &first))
+        return -EFAULT;
+    if (split < sizeof(now) && pin_gva(caller, gva + split, &second))
+        return -EFAULT;
+    /* Replaces an earlier area (its pages stay pinned: they are the guest's own RAM). */
+    WRITE_ONCE(v->events.runstate_area[0], NULL);
+    v->events.runstate_area[1] = second;
+    v->events.runstate_split = split;
+    WRITE_ONCE(v->events.runstate_area[0], first);
+    vcpu_runstate_get(v, &now);
+    publish_runstate(v, &now);
+    return 0;
+}
