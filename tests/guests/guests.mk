@@ -42,3 +42,4 @@ GUESTS += hostile_exits
 GUESTS += vmrun_invalid
 GUESTS += hypercall_fuzz
 GUESTS += p2m_tables
+GUESTS += smp_balloon

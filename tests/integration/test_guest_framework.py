@@ -49,6 +49,7 @@ BARE_QEMU_RESULT = {
     "vmrun_invalid": "SKIP",
     "hypercall_fuzz": "SKIP",
     "p2m_tables": "SKIP",
+    "smp_balloon": "SKIP",
 }
 
 

@@ -106,3 +106,16 @@ def test_nested_page_tables_per_domain_are_limited(request, cpu):
     assert verdict(r, "ok") == "SUCCESS", r
     assert not r.lines(r"Out of memory"), r
     memory_returned(r)
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+def test_ballooning_while_another_vcpu_runs(request, smp):
+    # Every freed frame waits until the domain's other vCPU has left guest
+    # mode once: that must neither hang nor fail, on one CPU or two.
+    domains = [("sb", "smp_balloon", "vcpus=2"), ("ok", "hello")]
+    r = run(request, domains, smp=smp, timeout=240)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "sb") == "SUCCESS", r
+    assert r.lines(r"\(sb\) 2000 rounds of decrease_reservation and populate_physmap"), r
+    assert verdict(r, "ok") == "SUCCESS", r
+    memory_returned(r)
