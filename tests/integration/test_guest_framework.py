@@ -46,6 +46,11 @@ BARE_QEMU_RESULT = {
     "pvclock": "SKIP",
     "vcpu_areas": "SKIP",
     "evtchn_pingpong": "SKIP",
+    "hostile_exits": "SKIP",
+    "vmrun_invalid": "SKIP",
+    "hypercall_fuzz": "SKIP",
+    "p2m_tables": "SKIP",
+    "smp_balloon": "SKIP",
 }
 
 

@@ -159,3 +159,22 @@ void hvm_ctxt_switch_to(struct vcpu *v)
     __asm__ __volatile__("mov %0, %%db2" : : "r"(dr[2]));
     __asm__ __volatile__("mov %0, %%db3" : : "r"(dr[3]));
 }
+
+void hvm_write_dr(struct vcpu *v, unsigned n, u64 val)
+{
+    v->hvm.dr[n] = val;
+    switch (n) {
+    case 0:
+        __asm__ __volatile__("mov %0, %%db0" : : "r"(val));
+        break;
+    case 1:
+        __asm__ __volatile__("mov %0, %%db1" : : "r"(val));
+        break;
+    case 2:
+        __asm__ __volatile__("mov %0, %%db2" : : "r"(val));
+        break;
+    default:
+        __asm__ __volatile__("mov %0, %%db3" : : "r"(val));
+        break;
+    }
+}

@@ -43,9 +43,14 @@ static const struct npt_ops npt_ops = {
 
 int p2m_init(struct domain *d)
 {
+    int rc;
+
     spin_lock_init(&d->p2m.lock);
     d->p2m.ram_pages = 0;
-    return npt_init(&d->p2m.npt, &npt_ops);
+    rc = npt_init(&d->p2m.npt, &npt_ops);
+    /* Tables are hypervisor memory spent for the guest: a bounded amount. */
+    d->p2m.npt.max_tables = npt_table_budget(d->max_pages);
+    return rc;
 }
 
 u64 p2m_root_pa(struct domain *d)
@@ -53,8 +58,38 @@ u64 p2m_root_pa(struct domain *d)
     return d->p2m.npt.root_pa;
 }
 
+/*
+ * A frame just taken out of the p2m may still be reached through the TLB
+ * of a vCPU running on another CPU, until that vCPU flushes at its next
+ * entry. Before such a frame goes back to the allocator (and perhaps to
+ * another domain), every other vCPU of the domain that may be in guest
+ * mode is made to exit once. guest_entries is odd while a vCPU may be in
+ * guest mode; it is raised before the vCPU takes its TLB-flush request, so
+ * either the vCPU sees the request at its entry, or we see it odd here and
+ * wait for the exit (which happens: the kick is an interrupt). Called with
+ * the p2m lock held: exiting needs no lock.
+ */
+static void flush_before_free(struct domain *d)
+{
+    struct vcpu *cur = current_vcpu();
+
+    p2m_flush_guest_tlbs(d);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        u64 n;
+
+        if (!v || v == cur)
+            continue;
+        n = __atomic_load_n(&v->hvm.guest_entries, __ATOMIC_SEQ_CST);
+        if (n & 1)
+            while (__atomic_load_n(&v->hvm.guest_entries, __ATOMIC_SEQ_CST) == n)
+                cpu_relax();
+    }
+}
+
 /* Give back the frame(s) an entry held, if they were the domain's RAM. */
-static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
+static void release_frames(struct domain *d, const struct npt_entry *old, u64 gfn)
 {
     unsigned order = old->order;
     u64 first = old->mfn - (gfn & ((1ull << order) - 1));
@@ -65,9 +100,18 @@ static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
     d->p2m.ram_pages -= 1ull << order;
 }
 
+/* The same for an entry just replaced while the domain may be running. */
+static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
+{
+    if (!p2m_is_ram(old->type))
+        return;
+    flush_before_free(d);
+    release_frames(d, old, gfn);
+}
+
 static void free_leaf(void *arg, u64 gfn, const struct npt_entry *e)
 {
-    release(arg, e, gfn);
+    release_frames(arg, e, gfn); /* teardown: no vCPU runs any more */
 }
 
 void p2m_teardown(struct domain *d)
@@ -152,6 +196,7 @@ static int shatter(struct domain *d, u64 gfn)
             return rc;
         }
     }
+    flush_before_free(d); /* nobody may write the old copy any more */
     domain_free_pages(d, old, NPT_ORDER_2M);
     xfree(frames);
     return 0;
@@ -358,6 +403,23 @@ void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
     if (!p2m_is_ram(e.type) && e.type != P2M_XEN_PAGE)
         return NULL;
     return mfn_to_virt(e.mfn);
+}
+
+void *p2m_get_page(struct domain *d, u64 gfn)
+{
+    struct npt_entry e;
+
+    spin_lock(&d->p2m.lock);
+    e = npt_lookup(&d->p2m.npt, gfn);
+    if (p2m_is_ram(e.type) || e.type == P2M_XEN_PAGE)
+        return mfn_to_virt(e.mfn);
+    spin_unlock(&d->p2m.lock);
+    return NULL;
+}
+
+void p2m_put_page(struct domain *d)
+{
+    spin_unlock(&d->p2m.lock);
 }
 
 void p2m_flush_guest_tlbs(struct domain *d)

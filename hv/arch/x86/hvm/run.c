@@ -30,7 +30,10 @@ void hvm_run(struct vcpu *v)
             break;
         hvm_vcpu_load_start_state(v); /* after INIT/SIPI or VCPUOP_initialise */
         hvm_intr_assist(v);
+        /* Odd from before the TLB-flush check at entry until after the exit: see p2m.c. */
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         hvm_ops->enter(v);
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         local_irq_enable(); /* a physical interrupt that caused the exit is taken here */
         hvm_intr_after_exit(v);
 

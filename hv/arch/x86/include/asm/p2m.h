@@ -48,9 +48,21 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
 
 /*
  * The hypervisor's pointer to the page behind gfn if the guest may access
- * it as memory (RAM or a shared hypervisor page), else NULL.
+ * it as memory (RAM or a shared hypervisor page), else NULL. Only for
+ * frames that cannot go away meanwhile (domain building, hypervisor
+ * pages): RAM can be freed by another vCPU at any time.
  */
 void *p2m_gfn_to_virt(struct domain *d, u64 gfn);
+
+/*
+ * The same, with the p2m lock held until p2m_put_page(d): while the
+ * hypervisor reads or writes the page on the guest's behalf, no other vCPU
+ * can remap or free it (and hand it to someone else). NULL, and nothing
+ * held, if gfn is no such page. Keep the access short (one page at most):
+ * every p2m change of the domain waits for it.
+ */
+void *p2m_get_page(struct domain *d, u64 gfn);
+void p2m_put_page(struct domain *d);
 
 u64 p2m_root_pa(struct domain *d);
 
