@@ -396,20 +396,12 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn)
     return e;
 }
 
-void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
-{
-    struct npt_entry e = p2m_lookup(d, gfn);
-
-    if (!p2m_is_ram(e.type) && e.type != P2M_XEN_PAGE)
-        return NULL;
-    return mfn_to_virt(e.mfn);
-}
-
 void *p2m_get_page(struct domain *d, u64 gfn)
 {
     struct npt_entry e;
 
     spin_lock(&d->p2m.lock);
+    materialize(d, gfn); /* a lazily populated chunk gets its frame on first touch */
     e = npt_lookup(&d->p2m.npt, gfn);
     if (p2m_is_ram(e.type) || e.type == P2M_XEN_PAGE)
         return mfn_to_virt(e.mfn);

@@ -52,7 +52,6 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
  * frames that cannot go away meanwhile (domain building, hypervisor
  * pages): RAM can be freed by another vCPU at any time.
  */
-void *p2m_gfn_to_virt(struct domain *d, u64 gfn);
 
 /*
  * The same, with the p2m lock held until p2m_put_page(d): while the
