@@ -48,13 +48,8 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
 
 /*
  * The hypervisor's pointer to the page behind gfn if the guest may access
- * it as memory (RAM or a shared hypervisor page), else NULL. Only for
- * frames that cannot go away meanwhile (domain building, hypervisor
- * pages): RAM can be freed by another vCPU at any time.
- */
-
-/*
- * The same, with the p2m lock held until p2m_put_page(d): while the
+ * it as memory (RAM or a shared hypervisor page), with the p2m lock held
+ * until p2m_put_page(d): while the
  * hypervisor reads or writes the page on the guest's behalf, no other vCPU
  * can remap or free it (and hand it to someone else). NULL, and nothing
  * held, if gfn is no such page. Keep the access short (one page at most):
