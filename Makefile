@@ -1,7 +1,7 @@
 # Lares: build the hypervisor, its test guests and tools; run the tests.
 #
 #   make            build build/lares.elf (boot it with qemu -kernel, or gdb it)
-#   make run        boot Lares under QEMU with example guests
+#   make run        boot Lares under QEMU with Debian's Linux as a domU, at its shell
 #   make test       every test: host unit tests, then QEMU integration tests
 #   make iso        build/lares.iso, a GRUB (Multiboot 2) bootable image
 #                   (ISO_CMDLINE="...", ISO_MODULES="paths"; scripts/make-iso.sh for more)
@@ -180,7 +180,7 @@ test: deps
 integration: all
 	$(Q)$(PYTHON) -m pytest tests/integration $(PYTEST_ARGS)
 
-run: deps all
+run: deps all images
 	$(Q)scripts/run.sh
 
 clean:

@@ -36,6 +36,7 @@ class Case:
     marks: dict  # name -> regex; the last one ends the run
     timeout: float = 300.0
     baseline: str = ""  # label of the case its ratio is taken against (default: the first)
+    keys: dict = field(default_factory=dict)  # mark -> bytes typed on the serial line once seen
 
 
 @dataclass
@@ -53,8 +54,8 @@ def timed_boot(case, log=None):
     regexes = {n: re.compile(r) for n, r in case.marks.items()}
     marks, lines, partial = {}, [], b""
     t0 = time.monotonic()
-    proc = subprocess.Popen(case.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(case.cmd, stdin=subprocess.PIPE if case.keys else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     fd = proc.stdout.fileno()
     status = None
     try:
@@ -82,6 +83,9 @@ def timed_boot(case, log=None):
                 for n in names:
                     if n not in marks and regexes[n].search(text):
                         marks[n] = stamp
+                        if n in case.keys:
+                            proc.stdin.write(case.keys[n])
+                            proc.stdin.flush()
             if names[-1] in marks:
                 status = "stopped"
                 break

@@ -69,6 +69,11 @@ static int parse_domain_opt(const char *value)
 }
 custom_param("domain", parse_domain_opt);
 
+u64 boot_domains_free_before(void)
+{
+    return free_before;
+}
+
 unsigned boot_domains_requested(void)
 {
     return nr_raw;
@@ -185,8 +190,8 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
         int rc = schedule_domain_set_params(d, desc->weight, desc->cap);
 
         if (rc)
-            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n",
-                    desc->name, schedule_policy_name());
+            pr_warn("domain %s: weight=/cap= ignored: the %s scheduler has neither\n", desc->name,
+                    schedule_policy_name());
     }
     d->on_destroyed = domain_ended;
     return d;

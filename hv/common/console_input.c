@@ -1,4 +1,5 @@
 /* The console service: serial input, focus, debug keys, output drain (lares/console_input.h). */
+#include <lares/boot_domains.h>
 #include <lares/console.h>
 #include <lares/console_focus.h>
 #include <lares/console_input.h>
@@ -136,10 +137,12 @@ static void key_memory(void *ctx, unsigned char key)
 {
     unsigned long flags = domains_lock();
 
-    printk("memory: %llu pages free\n", (unsigned long long)free_page_count());
+    printk("memory: %llu pages free, %llu before the boot domains were built\n",
+           (unsigned long long)free_page_count(), (unsigned long long)boot_domains_free_before());
     for (struct domain *d = domain_next_locked(-1); d; d = domain_next_locked(d->domid))
-        printk("memory: d%u (%s): %llu pages, limit %llu\n", d->domid, d->name,
-               (unsigned long long)domain_page_count(d), (unsigned long long)d->max_pages);
+        printk("memory: d%u (%s): %llu pages, limit %llu; %llu MiB not touched yet\n", d->domid,
+               d->name, (unsigned long long)domain_page_count(d), (unsigned long long)d->max_pages,
+               (unsigned long long)d->p2m.pool_frames * 2);
     domains_unlock(flags);
 }
 

@@ -15,10 +15,10 @@
 
 long do_console_io(struct vcpu *v, const struct hypercall_args *a)
 {
-    u64 count = a->arg[1], buf = a->arg[2];
+    u64 count = (u32)a->arg[1], buf = a->arg[2]; /* Xen: unsigned int cmd, count */
     char chunk[CHUNK];
 
-    switch (a->arg[0]) {
+    switch ((u32)a->arg[0]) {
     case CONSOLEIO_write:
         if (count > MAX_WRITE)
             count = MAX_WRITE;

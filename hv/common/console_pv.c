@@ -16,7 +16,7 @@
 
 static void sink(void *ctx, const char *buf, size_t len)
 {
-    guest_console_write(ctx, buf, len);
+    guest_console_write_ring(ctx, buf, len);
 }
 
 /* Caller holds d->console.lock. */

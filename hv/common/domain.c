@@ -110,6 +110,8 @@ static void vcpu_free(struct vcpu *v)
 {
     if (!v)
         return;
+    /* Never on a CPU here; a no-op once its domain's destruction took it out. */
+    BUG_ON(schedule_remove_vcpu(v));
     events_vcpu_free(v);
     hvm_vlapic_destroy(v);
     if (v->hvm.svm)
@@ -129,8 +131,8 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->pause_flags = VPF_DOWN;
     v->trace = xzalloc_obj(struct vcpu_trace);
-    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || schedule_insert_vcpu(v) ||
-        events_vcpu_init(v) || hvm_vlapic_init(v)) {
+    if (!v->trace || hvm_fpu_init(v) || hvm_ops->vcpu_init(v) || hvm_vlapic_init(v) ||
+        schedule_insert_vcpu(v) || events_vcpu_init(v)) {
         vcpu_free(v);
         return NULL;
     }

@@ -28,7 +28,7 @@ static int write_guest(void *ctx, u64 gpa, const void *src, u64 len)
 
 static int populate(struct domain *d, const struct pvh_layout *l)
 {
-    int rc = p2m_populate_ram(d, 0, l->low_ram_end >> PAGE_SHIFT);
+    int rc = p2m_populate_ram_lazy(d, 0, l->low_ram_end >> PAGE_SHIFT);
 
     if (!rc && l->high_ram_end)
         rc = p2m_populate_ram(d, (1ull << 32) >> PAGE_SHIFT,

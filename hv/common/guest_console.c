@@ -4,6 +4,13 @@
  * (lares/console_lines.h), which shows whole lines prefixed with the
  * domain's name, lets a shell prompt stay open for typed input, and keeps
  * the last lines for crash reports.
+ *
+ * console_io and port 0xE9 are the debug channels (Xen refuses console_io
+ * to a domU in release builds; Lares keeps it, it is the first output a
+ * new guest has). Once a domain writes to its PV console ring, that ring
+ * is its console and the debug channels are no longer shown: guests that
+ * write every line to both (XTF does; Linux with keep_bootcon) would
+ * otherwise show each line twice.
  */
 #include <lares/console.h>
 #include <lares/console_lines.h>
@@ -29,12 +36,24 @@ void guest_console_free(struct domain *d)
     d->console.lines = NULL;
 }
 
-void guest_console_write(struct domain *d, const char *buf, size_t len)
+static void show(struct domain *d, const char *buf, size_t len)
 {
     if (d->console.lines && len) {
         console_guest_write(d->console.lines, buf, len);
         WRITE_ONCE(d->console.held, true);
     }
+}
+
+void guest_console_write(struct domain *d, const char *buf, size_t len)
+{
+    if (!READ_ONCE(d->console.ring_used))
+        show(d, buf, len);
+}
+
+void guest_console_write_ring(struct domain *d, const char *buf, size_t len)
+{
+    WRITE_ONCE(d->console.ring_used, true);
+    show(d, buf, len);
 }
 
 void guest_console_flush(struct domain *d)

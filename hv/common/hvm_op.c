@@ -75,10 +75,10 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
 
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
+    if (p.index >= HVM_NR_PARAMS) /* checked before the domain, as Xen does */
+        return -EINVAL;
     if (p.domid != DOMID_SELF && p.domid != d->domid)
         return -ESRCH;
-    if (p.index >= HVM_NR_PARAMS)
-        return -EINVAL;
     rc = set ? may_set(p.index) : may_get(p.index);
     if (rc)
         return rc;

@@ -83,7 +83,7 @@ long do_sched_op(struct vcpu *v, const struct hypercall_args *a)
     struct sched_shutdown s;
     struct sched_poll p;
 
-    switch (a->arg[0]) {
+    switch ((int)a->arg[0]) { /* Xen's handler takes an int: upper bits are ignored */
     case SCHEDOP_yield:
         /* Linux yields while its console ring is full: make room first. */
         console_pv_drain(v->domain);

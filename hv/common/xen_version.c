@@ -41,7 +41,7 @@ long do_xen_version(struct vcpu *v, const struct hypercall_args *a)
 {
     u64 arg = a->arg[1];
 
-    switch (a->arg[0]) {
+    switch ((int)a->arg[0]) { /* Xen's handler takes an int: upper bits are ignored */
     case XENVER_version:
         return (XEN_COMPAT_MAJOR << 16) | XEN_COMPAT_MINOR;
     case XENVER_extraversion:

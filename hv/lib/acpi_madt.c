@@ -8,6 +8,7 @@
 #include <lares/acpi.h>
 #include <lares/errno.h>
 #include <lares/string.h>
+#include <lares/unaligned.h>
 
 #define MADT_HEAD_LEN 44
 #define MADT_PCAT_COMPAT (1u << 0)
@@ -49,27 +50,6 @@ static u8 min_len(u8 type)
     }
 }
 
-static u16 rd16(const u8 *p)
-{
-    u16 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u32 rd32(const u8 *p)
-{
-    u32 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-    u64 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 static u32 cpu_flags(u32 madt_flags)
 {
     u32 f = 0;
@@ -87,8 +67,8 @@ static void add_ioapic(struct fw_platform *p, const u8 *e)
         p->nr_dropped++;
         return;
     }
-    p->ioapics[p->nr_ioapics++] =
-        (struct fw_ioapic){.id = e[2], .addr = rd32(e + 4), .gsi_base = rd32(e + 8)};
+    p->ioapics[p->nr_ioapics++] = (struct fw_ioapic){
+        .id = e[2], .addr = get_unaligned_u32(e + 4), .gsi_base = get_unaligned_u32(e + 8)};
 }
 
 static void add_override(struct fw_platform *p, const u8 *e)
@@ -97,8 +77,10 @@ static void add_override(struct fw_platform *p, const u8 *e)
         p->nr_dropped++;
         return;
     }
-    p->overrides[p->nr_overrides++] = (struct fw_irq_override){
-        .bus = e[2], .source_irq = e[3], .gsi = rd32(e + 4), .flags = rd16(e + 8)};
+    p->overrides[p->nr_overrides++] = (struct fw_irq_override){.bus = e[2],
+                                                               .source_irq = e[3],
+                                                               .gsi = get_unaligned_u32(e + 4),
+                                                               .flags = get_unaligned_u16(e + 8)};
 }
 
 static void add_nmi(struct fw_platform *p, u32 uid, u16 flags, u8 lint)
@@ -114,10 +96,11 @@ static void parse_entry(struct fw_platform *p, const u8 *e)
 {
     switch (e[0]) {
     case MADT_LAPIC:
-        fw_add_cpu(p, e[3], e[2], cpu_flags(rd32(e + 4)));
+        fw_add_cpu(p, e[3], e[2], cpu_flags(get_unaligned_u32(e + 4)));
         break;
     case MADT_X2APIC:
-        fw_add_cpu(p, rd32(e + 4), rd32(e + 12), cpu_flags(rd32(e + 8)) | FW_CPU_X2APIC);
+        fw_add_cpu(p, get_unaligned_u32(e + 4), get_unaligned_u32(e + 12),
+                   cpu_flags(get_unaligned_u32(e + 8)) | FW_CPU_X2APIC);
         break;
     case MADT_IOAPIC:
         add_ioapic(p, e);
@@ -126,13 +109,13 @@ static void parse_entry(struct fw_platform *p, const u8 *e)
         add_override(p, e);
         break;
     case MADT_LAPIC_NMI:
-        add_nmi(p, e[2] == 0xff ? FW_UID_ALL : e[2], rd16(e + 3), e[5]);
+        add_nmi(p, e[2] == 0xff ? FW_UID_ALL : e[2], get_unaligned_u16(e + 3), e[5]);
         break;
     case MADT_X2APIC_NMI:
-        add_nmi(p, rd32(e + 4), rd16(e + 2), e[8]);
+        add_nmi(p, get_unaligned_u32(e + 4), get_unaligned_u16(e + 2), e[8]);
         break;
     case MADT_LAPIC_ADDR:
-        p->lapic_addr = rd64(e + 4);
+        p->lapic_addr = get_unaligned_u64(e + 4);
         break;
     default:
         break; /* types we do not use (GICs, SAPICs, ...) */
@@ -145,10 +128,10 @@ int acpi_parse_madt(const void *madt, size_t len, struct fw_platform *plat)
     size_t off;
 
     fw_platform_init(plat, "ACPI");
-    if (len < MADT_HEAD_LEN || memcmp(t, "APIC", 4) || rd32(t + 4) != len)
+    if (len < MADT_HEAD_LEN || memcmp(t, "APIC", 4) || get_unaligned_u32(t + 4) != len)
         return -EINVAL;
-    plat->lapic_addr = rd32(t + 36);
-    plat->pcat_compat = rd32(t + 40) & MADT_PCAT_COMPAT;
+    plat->lapic_addr = get_unaligned_u32(t + 36);
+    plat->pcat_compat = get_unaligned_u32(t + 40) & MADT_PCAT_COMPAT;
 
     /* Check the whole entry list before using any of it. */
     for (off = MADT_HEAD_LEN; off < len; off += t[off + 1]) {

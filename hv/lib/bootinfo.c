@@ -2,19 +2,20 @@
 #include <lares/bootinfo.h>
 #include <lares/errno.h>
 #include <lares/string.h>
+#include <lares/unaligned.h>
 
-#define MB1_FLAG_MEM     (1u << 0)
+#define MB1_FLAG_MEM (1u << 0)
 #define MB1_FLAG_CMDLINE (1u << 2)
-#define MB1_FLAG_MODS    (1u << 3)
-#define MB1_FLAG_MMAP    (1u << 6)
-#define MB1_FLAG_LOADER  (1u << 9)
+#define MB1_FLAG_MODS (1u << 3)
+#define MB1_FLAG_MMAP (1u << 6)
+#define MB1_FLAG_LOADER (1u << 9)
 
-#define MB2_TAG_END      0
-#define MB2_TAG_CMDLINE  1
-#define MB2_TAG_LOADER   2
-#define MB2_TAG_MODULE   3
-#define MB2_TAG_MEMINFO  4
-#define MB2_TAG_MMAP     6
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_LOADER 2
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_MEMINFO 4
+#define MB2_TAG_MMAP 6
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 
@@ -28,20 +29,6 @@ struct mb1_info {
 struct mb1_module {
     u32 mod_start, mod_end, string, reserved;
 };
-
-static u32 rd32(const u8 *p)
-{
-    u32 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-    u64 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
 
 static void copy_str(char *dst, size_t size, const char *src, size_t max)
 {
@@ -157,11 +144,12 @@ static int parse_mb1(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
             return -EINVAL;
         /* Each entry: u32 size (excluding itself), u64 base, u64 length, u32 type. */
         while ((u64)off + 24 <= mbi->mmap_length) {
-            u32 size = rd32(p + off);
+            u32 size = get_unaligned_u32(p + off);
 
             if (size < 20)
                 return -EINVAL;
-            add_mem(bi, rd64(p + off + 4), rd64(p + off + 12), rd32(p + off + 20));
+            add_mem(bi, get_unaligned_u64(p + off + 4), get_unaligned_u64(p + off + 12),
+                    get_unaligned_u32(p + off + 20));
             if ((u64)size + 4 > mbi->mmap_length - off)
                 break; /* claims to run past the map: nothing can follow it */
             off += size + 4;
@@ -198,7 +186,7 @@ static int parse_mb2(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
 
     if (!hdr)
         return -EINVAL;
-    total = rd32(hdr);
+    total = get_unaligned_u32(hdr);
     if (total < 16 || total > (1u << 24))
         return -EINVAL;
     base = phys(info_pa, total);
@@ -211,7 +199,7 @@ static int parse_mb2(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
     /* Loader name first: it decides how command lines are split. */
     for (int pass = 0; pass < 2; pass++) {
         for (off = 8; off + 8 <= total;) {
-            u32 type = rd32(base + off), size = rd32(base + off + 4);
+            u32 type = get_unaligned_u32(base + off), size = get_unaligned_u32(base + off + 4);
             const u8 *t = base + off;
 
             if (type == MB2_TAG_END)
@@ -220,7 +208,8 @@ static int parse_mb2(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
                 return -EINVAL;
             if (pass == 0) {
                 if (type == MB2_TAG_LOADER)
-                    copy_str(bi->loader_name, sizeof(bi->loader_name), (const char *)t + 8, size - 8);
+                    copy_str(bi->loader_name, sizeof(bi->loader_name), (const char *)t + 8,
+                             size - 8);
             } else {
                 switch (type) {
                 case MB2_TAG_CMDLINE:
@@ -232,19 +221,20 @@ static int parse_mb2(u64 info_pa, boot_phys_fn phys, struct boot_info *bi)
                     if (size >= 16 && bi->nr_modules < BOOT_MAX_MODULES) {
                         struct boot_module *m = &bi->modules[bi->nr_modules++];
 
-                        m->start = rd32(t + 8);
-                        m->end = rd32(t + 12);
+                        m->start = get_unaligned_u32(t + 8);
+                        m->end = get_unaligned_u32(t + 12);
                         copy_str(raw, sizeof(raw), (const char *)t + 16, size - 16);
                         split_module_string(bi, raw, m);
                     }
                     break;
                 case MB2_TAG_MMAP: {
-                    u32 esize = size >= 16 ? rd32(t + 8) : 0;
+                    u32 esize = size >= 16 ? get_unaligned_u32(t + 8) : 0;
 
                     if (esize < 20)
                         return -EINVAL;
                     for (u32 e = 16; e + esize <= size; e += esize)
-                        add_mem(bi, rd64(t + e), rd64(t + e + 8), rd32(t + e + 16));
+                        add_mem(bi, get_unaligned_u64(t + e), get_unaligned_u64(t + e + 8),
+                                get_unaligned_u32(t + e + 16));
                     break;
                 }
                 case MB2_TAG_ACPI_OLD:

@@ -1,14 +1,16 @@
 /*
  * ELF kernel image parser and loader (see lares/elf_image.h).
  *
- * All reads go through rd16/rd32/rd64 at offsets that were checked against
- * the file length first; sums of untrusted values are done in u64 where
- * they cannot wrap (each term < 2^32 or < len) or checked explicitly.
+ * All reads go through get_unaligned_u16/u32/u64 at offsets that were
+ * checked against the file length first; sums of untrusted values are done
+ * in u64 where they cannot wrap (each term < 2^32 or < len) or checked
+ * explicitly.
  */
 #include <lares/compiler.h>
 #include <lares/elf_image.h>
 #include <lares/errno.h>
 #include <lares/string.h>
+#include <lares/unaligned.h>
 #include <public/elfnote.h>
 
 #define EI_NIDENT 16
@@ -43,27 +45,6 @@ struct parse_ctx {
     bool have_entry;
 };
 
-static u16 rd16(const u8 *p)
-{
-    u16 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u32 rd32(const u8 *p)
-{
-    u32 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u64 rd64(const u8 *p)
-{
-    u64 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 static int fail(struct parse_ctx *c, int rc, const char *why)
 {
     c->why = why;
@@ -81,21 +62,21 @@ static void read_phdr(const struct parse_ctx *c, u64 off, struct phdr *ph)
     const u8 *p = c->file + off;
 
     if (c->img->elf64) {
-        ph->type = rd32(p);
-        ph->flags = rd32(p + 4);
-        ph->offset = rd64(p + 8);
-        ph->paddr = rd64(p + 24);
-        ph->filesz = rd64(p + 32);
-        ph->memsz = rd64(p + 40);
-        ph->align = rd64(p + 48);
+        ph->type = get_unaligned_u32(p);
+        ph->flags = get_unaligned_u32(p + 4);
+        ph->offset = get_unaligned_u64(p + 8);
+        ph->paddr = get_unaligned_u64(p + 24);
+        ph->filesz = get_unaligned_u64(p + 32);
+        ph->memsz = get_unaligned_u64(p + 40);
+        ph->align = get_unaligned_u64(p + 48);
     } else {
-        ph->type = rd32(p);
-        ph->offset = rd32(p + 4);
-        ph->paddr = rd32(p + 12);
-        ph->filesz = rd32(p + 16);
-        ph->memsz = rd32(p + 20);
-        ph->flags = rd32(p + 24);
-        ph->align = rd32(p + 28);
+        ph->type = get_unaligned_u32(p);
+        ph->offset = get_unaligned_u32(p + 4);
+        ph->paddr = get_unaligned_u32(p + 12);
+        ph->filesz = get_unaligned_u32(p + 16);
+        ph->memsz = get_unaligned_u32(p + 20);
+        ph->flags = get_unaligned_u32(p + 24);
+        ph->align = get_unaligned_u32(p + 28);
     }
 }
 
@@ -116,9 +97,9 @@ static int parse_ehdr(struct parse_ctx *c, u64 *phoff, unsigned *phnum)
     if (c->len < (c->img->elf64 ? EHDR64_SIZE : EHDR32_SIZE))
         return fail(c, -EINVAL, "ELF header truncated");
 
-    type = rd16(f + 16);
-    c->img->machine = rd16(f + 18);
-    if (rd32(f + 20) != EV_CURRENT)
+    type = get_unaligned_u16(f + 16);
+    c->img->machine = get_unaligned_u16(f + 18);
+    if (get_unaligned_u32(f + 20) != EV_CURRENT)
         return fail(c, -ENOEXEC, "unknown ELF version");
     if (type != ET_EXEC)
         return fail(c, -ENOEXEC, "ELF file is not an executable (ET_EXEC)");
@@ -126,15 +107,15 @@ static int parse_ehdr(struct parse_ctx *c, u64 *phoff, unsigned *phnum)
         return fail(c, -ENOEXEC, "ELF machine is neither i386 nor x86-64");
 
     if (c->img->elf64) {
-        c->img->e_entry = rd64(f + 24);
-        *phoff = rd64(f + 32);
-        phentsize = rd16(f + 54);
-        *phnum = rd16(f + 56);
+        c->img->e_entry = get_unaligned_u64(f + 24);
+        *phoff = get_unaligned_u64(f + 32);
+        phentsize = get_unaligned_u16(f + 54);
+        *phnum = get_unaligned_u16(f + 56);
     } else {
-        c->img->e_entry = rd32(f + 24);
-        *phoff = rd32(f + 28);
-        phentsize = rd16(f + 42);
-        *phnum = rd16(f + 44);
+        c->img->e_entry = get_unaligned_u32(f + 24);
+        *phoff = get_unaligned_u32(f + 28);
+        phentsize = get_unaligned_u16(f + 42);
+        *phnum = get_unaligned_u16(f + 44);
     }
     if (phentsize != (c->img->elf64 ? PHDR64_SIZE : PHDR32_SIZE))
         return fail(c, -EINVAL, "unexpected ELF program header size");
@@ -190,9 +171,9 @@ static int xen_note(struct parse_ctx *c, u32 type, const u8 *desc, u32 descsz)
     switch (type) {
     case XEN_ELFNOTE_PHYS32_ENTRY:
         if (descsz == 4)
-            entry = rd32(desc);
+            entry = get_unaligned_u32(desc);
         else if (descsz == 8)
-            entry = rd64(desc);
+            entry = get_unaligned_u64(desc);
         else
             return fail(c, -EINVAL, "PHYS32_ENTRY note has a bad size");
         if (entry > 0xffffffffu)
@@ -205,7 +186,7 @@ static int xen_note(struct parse_ctx *c, u32 type, const u8 *desc, u32 descsz)
     case XEN_ELFNOTE_SUPPORTED_FEATURES:
         if (descsz != 4)
             return fail(c, -EINVAL, "SUPPORTED_FEATURES note has a bad size");
-        c->img->supported_features = rd32(desc);
+        c->img->supported_features = get_unaligned_u32(desc);
         c->img->has_supported_features = true;
         return 0;
     default:
@@ -225,7 +206,8 @@ static int parse_notes(struct parse_ctx *c, const struct phdr *ph)
 
     while (end - pos >= NOTE_HDR_SIZE) {
         const u8 *n = c->file + pos;
-        u32 namesz = rd32(n), descsz = rd32(n + 4), type = rd32(n + 8);
+        u32 namesz = get_unaligned_u32(n), descsz = get_unaligned_u32(n + 4),
+            type = get_unaligned_u32(n + 8);
         u64 name_off = pos + NOTE_HDR_SIZE;
         /* Offsets are aligned relative to the segment start. */
         u64 desc_off = ph->offset + ROUNDUP(name_off - ph->offset + namesz, align);

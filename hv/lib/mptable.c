@@ -7,6 +7,7 @@
 #include <lares/errno.h>
 #include <lares/mptable.h>
 #include <lares/string.h>
+#include <lares/unaligned.h>
 
 #define BDA_EBDA_SEGMENT 0x40e
 #define BDA_BASE_MEM_KB 0x413
@@ -35,20 +36,6 @@ static u8 sum8(const u8 *p, size_t len)
     return s;
 }
 
-static u16 rd16(const u8 *p)
-{
-    u16 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
-static u32 rd32(const u8 *p)
-{
-    u32 v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 static bool mpf_valid(const u8 *p)
 {
     /* length is in 16-byte units and must be 1; revision 1 (1.1) or 4 (1.4) */
@@ -73,8 +60,8 @@ int mptable_find(boot_phys_fn phys, u64 *pa)
     const u8 *bda = phys(BDA_EBDA_SEGMENT, 8);
 
     if (bda) {
-        u64 ebda = (u64)rd16(bda) << 4;
-        u64 base_kb = rd16(bda + BDA_BASE_MEM_KB - BDA_EBDA_SEGMENT);
+        u64 ebda = (u64)get_unaligned_u16(bda) << 4;
+        u64 base_kb = get_unaligned_u16(bda + BDA_BASE_MEM_KB - BDA_EBDA_SEGMENT);
 
         if (ebda >= 0x500 && ebda < 0xa0000 && !scan(phys, ebda, 1024, pa))
             return 0;
@@ -94,7 +81,7 @@ static void add_ioapic(struct fw_platform *p, const u8 *e)
     }
     /* The MP table has no GSI numbers; the first IO-APIC starts at 0. */
     p->ioapics[p->nr_ioapics] = (struct fw_ioapic){
-        .id = e[1], .addr = rd32(e + 4), .gsi_base = p->nr_ioapics ? FW_GSI_NONE : 0};
+        .id = e[1], .addr = get_unaligned_u32(e + 4), .gsi_base = p->nr_ioapics ? FW_GSI_NONE : 0};
     p->nr_ioapics++;
 }
 
@@ -105,7 +92,7 @@ static void add_ioapic(struct fw_platform *p, const u8 *e)
  */
 static void add_io_interrupt(struct fw_platform *p, const u8 *e, const bool *isa_bus)
 {
-    u16 flags = rd16(e + 2);
+    u16 flags = get_unaligned_u16(e + 2);
     u8 irq = e[5], pin = e[7];
 
     if (e[1] != MPC_INT_INT || !isa_bus[e[4]] || !p->nr_ioapics || e[6] != p->ioapics[0].id)
@@ -131,7 +118,7 @@ static void add_local_interrupt(struct fw_platform *p, const u8 *e)
     p->nmis[p->nr_nmis++] = (struct fw_lapic_nmi){.uid = e[6] == 0xff ? FW_UID_ALL : e[6],
                                                   .by_apic_id = true,
                                                   .lint = e[7],
-                                                  .flags = rd16(e + 2)};
+                                                  .flags = get_unaligned_u16(e + 2)};
 }
 
 static int parse_entries(const u8 *t, size_t len, unsigned count, struct fw_platform *p)
@@ -187,20 +174,20 @@ int mptable_parse(u64 mpf_pa, boot_phys_fn phys, struct fw_platform *plat)
         return -EINVAL;
     if (mpf[11]) /* feature byte 1: a default configuration, no table */
         return -EOPNOTSUPP;
-    cfg = rd32(mpf + 4);
+    cfg = get_unaligned_u32(mpf + 4);
     hdr = cfg ? phys(cfg, MPC_HEADER_LEN) : NULL;
     if (!hdr || memcmp(hdr, "PCMP", 4))
         return -EINVAL;
-    len = rd16(hdr + 4);
+    len = get_unaligned_u16(hdr + 4);
     if (len < MPC_HEADER_LEN)
         return -EINVAL;
     t = phys(cfg, len);
     if (!t || sum8(t, len))
         return -EINVAL;
 
-    plat->lapic_addr = rd32(t + 36);
+    plat->lapic_addr = get_unaligned_u32(t + 36);
     plat->pcat_compat = true; /* MP systems are PC-AT compatible by definition */
-    rc = parse_entries(t, len, rd16(t + 34), plat);
+    rc = parse_entries(t, len, get_unaligned_u16(t + 34), plat);
     if (rc)
         fw_platform_init(plat, "MP table");
     return rc;

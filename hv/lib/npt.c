@@ -48,6 +48,7 @@ int npt_init(struct npt *t, const struct npt_ops *ops)
 {
     t->ops = ops;
     t->nr_tables = 0;
+    t->max_tables = 0;
     t->root = ops->alloc_table(ops->ctx, &t->root_pa);
     if (!t->root)
         return -ENOMEM;
@@ -55,9 +56,18 @@ int npt_init(struct npt *t, const struct npt_ops *ops)
     return 0;
 }
 
+u64 npt_table_budget(u64 pages)
+{
+    return 256 + pages / 128;
+}
+
 static u64 *new_table(struct npt *t, u64 *pa)
 {
-    u64 *tab = t->ops->alloc_table(t->ops->ctx, pa);
+    u64 *tab;
+
+    if (t->max_tables && t->nr_tables >= t->max_tables)
+        return NULL;
+    tab = t->ops->alloc_table(t->ops->ctx, pa);
 
     if (tab)
         t->nr_tables++;

@@ -47,6 +47,11 @@ BARE_QEMU_RESULT = {
     "vcpu_areas": "SKIP",
     "evtchn_smp": "SKIP",
     "evtchn_pingpong": "SKIP",
+    "hostile_exits": "SKIP",
+    "vmrun_invalid": "SKIP",
+    "hypercall_fuzz": "SKIP",
+    "p2m_tables": "SKIP",
+    "smp_balloon": "SKIP",
 }
 
 

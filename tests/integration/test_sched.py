@@ -127,3 +127,38 @@ def test_each_domain_reports_its_cpu_time(request):
     m = re.search(r"d\d+ \(h\): CPU time (\d+)\.(\d+) s", r.serial)
     assert m, r
     assert int(m.group(1)) * 1000 + int(m.group(2)) >= SECONDS * 1000 * 0.9, m.group(0)
+
+
+def test_debug_keys_dump_run_queues_and_domains(request):
+    """'r' and 'q' on the serial console, once the input focus is on Lares."""
+    from lares import Session
+    from test_domains import GUESTS
+    share = GUESTS / "cpu_share.elf"
+    append = ("qemu_exit domain=spin,kernel=cpu_share.elf,memory=8M,weight=512,cap=90,"
+              "cmdline=\"seconds=20\" "
+              "domain=nap,kernel=cpu_share.elf,memory=8M,cmdline=\"seconds=20 mode=sleep\"")
+    with Session(request, timeout=120, smp=2, append=append, modules=[str(share)],
+                 qemu_exit=False) as s:
+        s.expect(r"\*\*\* Serial input to domain 'spin'")
+        s.expect(r"\(spin\) --- Lares test guest")
+        s.send("\x01\x01\x01")
+        s.expect(r"\*\*\* Serial input to domain 'nap'")
+        s.send("\x01\x01\x01")
+        s.expect(r"\*\*\* Serial input to Lares")
+        s.send("r")
+        s.expect(r"sched: credit policy, slice 30 ms, weight total \d+")
+        s.expect(r"CPU0: (running d\dv0|idle)")
+        s.expect(r"CPU1: (running d\dv0|idle)")
+        s.send("q")
+        s.expect(r"d1 \(spin\): running, 1 vCPUs, weight 512, cap 90, CPU time \d+ ms")
+        s.expect(r"  v0: (running|runnable|offline) on CPU\d, .*ran \d+ ms")
+        s.expect(r"    lapic: id 0 off")
+        s.expect(r"d2 \(nap\): running, 1 vCPUs, weight 256, cap 0")
+        s.expect(r"  v0: blocked on CPU\d")
+        s.expect(r"    lapic: id 0 on, .*timer running")
+        s.send("h")
+        s.expect(r"'r'.*run queues")
+        s.expect(r"boot domains: all ended", timeout=120)
+        # Either may finish first.
+        assert re.search(r"\(spin\) Test result: SUCCESS", s.buf), s.buf[-2000:]
+        assert re.search(r"\(nap\) Test result: SUCCESS", s.buf), s.buf[-2000:]

@@ -1,6 +1,6 @@
 """SMP guests and the virtual local APIC: vCPUs brought up by INIT/SIPI
-(as Linux 6.1 PVH does) and by VCPUOP_initialise/up, IPIs and NMIs between
-them, the LVT timer. More vCPUs than physical CPUs, on -smp 1 and 2.
+(as Linux 6.1 PVH does) and by VCPUOP_initialise/up, LAPIC IPIs, NMIs and
+event-channel IPIs between them, the LVT timer. More vCPUs than physical CPUs, on -smp 1 and 2.
 
 Each guest checks the behaviour itself and prints its verdict; the
 hypervisor must stay healthy (QEMU status 33) and give all memory back.
@@ -19,6 +19,7 @@ def test_four_vcpus_come_up_by_init_sipi_and_exchange_ipis(request, smp, cpu):
     assert verdict(r, "smp") == "SUCCESS", r
     assert r.lines(r"\(smp\) 4 vCPUs up"), r
     assert r.lines(r"\(smp\) 300 IPI round trips"), r
+    assert r.lines(r"\(smp\) 300 event-channel IPI round trips"), r
     ended(r, "smp", "shut down: poweroff")
     memory_returned(r)
 

@@ -48,6 +48,28 @@ static void cmdline_truncates(void **state)
     assert_int_equal(buf[0], 'z');
 }
 
+static void cmdline_numbers(void **state)
+{
+    u64 v = 7;
+
+    assert_true(cmdline_parse_number("0", &v));
+    assert_int_equal(v, 0);
+    assert_true(cmdline_parse_number("4000", &v));
+    assert_int_equal(v, 4000);
+    assert_true(cmdline_parse_number("0x2545F4914f6cdd1d", &v));
+    assert_true(v == 0x2545f4914f6cdd1dull);
+    assert_true(cmdline_parse_number("18446744073709551615", &v));
+    assert_true(v == ~0ull);
+    v = 7;
+    assert_false(cmdline_parse_number("", &v));
+    assert_false(cmdline_parse_number("0x", &v));
+    assert_false(cmdline_parse_number("12a", &v));
+    assert_false(cmdline_parse_number("-1", &v));
+    assert_false(cmdline_parse_number("18446744073709551616", &v));
+    assert_false(cmdline_parse_number("0x10000000000000000", &v));
+    assert_int_equal(v, 7);
+}
+
 /* Scales as Xen's set_time_scale() would choose them. */
 static void pvclock_known_scales(void **state)
 {
@@ -90,9 +112,13 @@ static void pvclock_time_from_snapshot(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cmdline_lookup),       cmocka_unit_test(cmdline_no_false_matches),
-        cmocka_unit_test(cmdline_truncates),    cmocka_unit_test(pvclock_known_scales),
-        cmocka_unit_test(pvclock_large_deltas), cmocka_unit_test(pvclock_time_from_snapshot),
+        cmocka_unit_test(cmdline_lookup),
+        cmocka_unit_test(cmdline_no_false_matches),
+        cmocka_unit_test(cmdline_truncates),
+        cmocka_unit_test(cmdline_numbers),
+        cmocka_unit_test(pvclock_known_scales),
+        cmocka_unit_test(pvclock_large_deltas),
+        cmocka_unit_test(pvclock_time_from_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

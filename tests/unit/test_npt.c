@@ -165,6 +165,40 @@ static void out_of_memory_is_reported(void **state)
     assert_int_equal(live_tables, 0);
 }
 
+/* A table budget: far-apart mappings fail with -ENOMEM once it is spent; the rest still works. */
+static void table_budget_is_enforced(void **state)
+{
+    struct npt *t = *state;
+    struct npt_entry old;
+
+    t->max_tables = 5;
+    assert_int_equal(npt_set(t, 0x10, 0x100, 0, P2M_RAM, NULL), 0); /* root + 3 */
+    assert_int_equal(t->nr_tables, 4);
+    /* Another 1 GiB region needs an L2 and an L1: only one is left. */
+    assert_int_equal(npt_set(t, 1ull << 18, 0x200, 0, P2M_XEN_PAGE, NULL), -ENOMEM);
+    assert_int_equal(t->nr_tables, 5);
+    assert_int_equal(npt_lookup(t, 1ull << 18).type, P2M_HOLE);
+    assert_int_equal(npt_set(t, 1ull << 27, 0x300, 0, P2M_XEN_PAGE, NULL), -ENOMEM);
+    assert_int_equal(t->nr_tables, 5);
+    /* Within the tables that exist, mappings still change. */
+    assert_int_equal(npt_set(t, 0x11, 0x101, 0, P2M_RAM, NULL), 0);
+    assert_int_equal(npt_set(t, 0x10, 0, 0, P2M_HOLE, &old), 0);
+    assert_int_equal(old.mfn, 0x100);
+    assert_int_equal(npt_lookup(t, 0x11).mfn, 0x101);
+    /* Splitting a 2 MiB leaf needs a table too (the budget is spent: 5 tables exist). */
+    assert_int_equal(npt_set(t, 0x200, 0x400, NPT_ORDER_2M, P2M_RAM, NULL), 0);
+    assert_int_equal(npt_set(t, 0x201, 0x999, 0, P2M_XEN_PAGE, NULL), -ENOMEM);
+    assert_int_equal(npt_lookup(t, 0x201).mfn, 0x401);
+}
+
+static void budget_grows_with_memory(void **state)
+{
+    assert_true(npt_table_budget(2048) >= 256);
+    assert_true(npt_table_budget(1ull << 20) > npt_table_budget(1ull << 18));
+    /* Enough for every 4 KiB frame of the domain mapped singly, with its upper levels. */
+    assert_true(npt_table_budget(1ull << 20) > (1ull << 20) / 512 + (1ull << 20) / (512 * 512) + 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +207,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(rejects_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(visits_leaves_in_order, setup, teardown),
         cmocka_unit_test(out_of_memory_is_reported),
+        cmocka_unit_test_setup_teardown(table_budget_is_enforced, setup, teardown),
+        cmocka_unit_test(budget_grows_with_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 static unsigned int problems_of[MAX_CPUS];
 static struct svm_probe probe_of[MAX_CPUS];
 
-static void probe_this_cpu(struct svm_probe *p)
+void svm_probe_this_cpu(struct svm_probe *p)
 {
     struct cpuid_regs r;
 
@@ -52,7 +52,7 @@ void svm_check_boot_cpu(void)
     struct svm_probe p;
     unsigned int problems;
 
-    probe_this_cpu(&p);
+    svm_probe_this_cpu(&p);
     problems = svm_support_check(&p);
     if (problems)
         refuse(0, problems, &p);
@@ -63,7 +63,7 @@ void svm_check_secondary(void)
 {
     unsigned int me = smp_processor_id();
 
-    probe_this_cpu(&probe_of[me]);
+    svm_probe_this_cpu(&probe_of[me]);
     problems_of[me] = svm_support_check(&probe_of[me]);
 }
 

@@ -231,6 +231,25 @@ static void do_irq(struct cpu_user_regs *regs)
         pr_warn("Interrupt on vector %#x, which has no handler; ignored\n", v);
 }
 
+/*
+ * #DB in the hypervisor. It arms no breakpoints of its own, so a guest's
+ * fired here: its DR0-3 stay loaded while it is the CPU's vCPU, and QEMU
+ * keeps the breakpoints a guest armed with MOV DR7 even after #VMEXIT has
+ * put the host's DR7 back. Say so once and carry on: RF keeps an
+ * instruction breakpoint from firing again at once; data breakpoints are
+ * traps and simply continue.
+ */
+static void do_debug(struct cpu_user_regs *regs)
+{
+    static bool reported;
+    char sym[128];
+
+    if (!__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED))
+        pr_warn("#DB in the hypervisor at %s (a guest's breakpoint); ignored\n",
+                symbol_string(regs->rip, sym, sizeof(sym)));
+    regs->rflags |= X86_EFLAGS_RF;
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     u64 fixup;
@@ -241,6 +260,10 @@ void do_trap(struct cpu_user_regs *regs)
     }
     if (regs->vector == X86_EXC_NMI) {
         do_nmi(regs);
+        return;
+    }
+    if (regs->vector == X86_EXC_DB && !(regs->cs & 3)) {
+        do_debug(regs);
         return;
     }
     fixup = search_exception_table(regs->rip);

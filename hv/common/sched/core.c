@@ -12,6 +12,7 @@
  * domain up by id.
  */
 #include <lares/console.h>
+#include <lares/console_input.h>
 #include <lares/deferred.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
@@ -37,7 +38,7 @@ struct sched_cpu {
     bool preempt;      /* leave the current vCPU and ask the core again */
     bool tick_on;      /* the tick timer is armed (this CPU is busy) */
     struct timer tick; /* the core's per-CPU tick */
-    unsigned nr_vcpus; /* vCPUs placed here at creation (placement only) */
+    unsigned nr_vcpus; /* vCPUs placed here at creation and not removed (placement only) */
 };
 
 static DEFINE_SPINLOCK(sched_lock);
@@ -83,6 +84,16 @@ static void account_fn(void *data)
     set_timer(&account_timer, NOW() + sched.tslice_ns);
 }
 
+static void key_runqueues(void *ctx, unsigned char key)
+{
+    schedule_dump_runqueues();
+}
+
+static void key_domains(void *ctx, unsigned char key)
+{
+    domain_dump_all();
+}
+
 int schedule_init(void)
 {
     static const struct sched_hooks hooks = {.kick = kick_cpu};
@@ -108,6 +119,8 @@ int schedule_init(void)
         init_timer(&account_timer, account_fn, NULL, smp_processor_id());
         set_timer(&account_timer, NOW() + sched.tslice_ns);
     }
+    register_debug_key('r', key_runqueues, NULL, "run queues of every CPU");
+    register_debug_key('q', key_domains, NULL, "domains and vCPUs: state, runstate, local APIC");
     return 0;
 }
 
@@ -178,6 +191,7 @@ int schedule_insert_vcpu(struct vcpu *v)
         first = false;
     }
     sched_cpus[best].nr_vcpus++;
+    v->home_cpu = best;
     sched_vcpu_init(&sched, &v->sched, &v->domain->sched, v->vcpu_id, best, NOW());
     if (online_mask != (1ull << sched.nr_cpus) - 1)
         sched_vcpu_pin(&sched, &v->sched, online_mask); /* never onto a CPU that is not up */
@@ -197,6 +211,7 @@ int schedule_remove_vcpu(struct vcpu *v)
     } else if (v->sched.dom) {
         sched_vcpu_remove(&sched, &v->sched, NOW());
         v->sched.dom = NULL; /* never woken again */
+        sched_cpus[v->home_cpu].nr_vcpus--;
     }
     spin_unlock_irqrestore(&sched_lock, flags);
     return rc;

@@ -7,6 +7,9 @@
 /* How many domain= options the command line had. */
 unsigned boot_domains_requested(void);
 
+/* Free pages just before the first boot domain was built (0 before that). */
+u64 boot_domains_free_before(void);
+
 /* Build and start them; the hypervisor finishes when the last one has been destroyed. */
 void boot_domains_start(const struct boot_info *bi);
 

@@ -56,6 +56,7 @@ struct vcpu {
     bool is_running;         /* on a physical CPU right now (scheduler lock) */
     bool is_initialised;     /* has a register state to run (d->lock) */
     struct sched_vcpu sched; /* the scheduler core's state (scheduler lock) */
+    unsigned int home_cpu;   /* where it was placed at creation (placement counts) */
     u64 exits, hypercalls;   /* counters for reports */
 
     struct vcpu_events events; /* vcpu_info, timers, poll, runstate (lares/event.h) */
@@ -78,12 +79,18 @@ struct guest_console {
     u32 hv_port;                    /* the hypervisor's end */
     bool broken;                    /* the guest broke the ring's indices (reported once) */
     bool held;                      /* some output is held back (an unfinished line) */
+    bool ring_used;                 /* the guest wrote to its ring: console_io no longer shown */
 };
 
 struct p2m_domain {
     spinlock_t lock;
     struct npt npt;
     u64 ram_pages; /* frames behind P2M_RAM entries (owned by the domain) */
+    /* RAM populated lazily (p2m_populate_ram_lazy): 2 MiB chunks not yet mapped. */
+    u64 *lazy; /* bit per 2 MiB chunk of guest-physical space below lazy_chunks */
+    u64 lazy_chunks;
+    void **pool; /* the domain's unmapped 2 MiB frames (never touched before they are mapped) */
+    u64 pool_frames;
 };
 
 struct domain {
@@ -185,12 +192,15 @@ void vcpu_clear_flag(struct vcpu *v, u32 flag); /* wakes the vCPU if it became r
 void vcpu_block(struct vcpu *v);                /* VPF_BLOCKED, unless work is pending */
 void vcpu_unblock(struct vcpu *v);              /* clear VPF_BLOCKED (an interrupt came) */
 void vcpu_dump(struct vcpu *v);
+/* Debug key 'q': every domain, its vCPUs' scheduling state and local APICs. */
+void domain_dump_all(void);
 void vcpu_kick(struct vcpu *v); /* make it leave guest mode soon to see new work */
 
 /* Guest output (console_io, port 0xE9, PV ring): printed line by line as "(name) text". */
 int guest_console_init(struct domain *d);
 void guest_console_free(struct domain *d);
-void guest_console_write(struct domain *d, const char *buf, size_t len);
+void guest_console_write(struct domain *d, const char *buf, size_t len); /* console_io, 0xE9 */
+void guest_console_write_ring(struct domain *d, const char *buf, size_t len);
 void guest_console_flush(struct domain *d);
 /* Show an unfinished line that has waited long enough; true if text is still held back. */
 bool guest_console_idle(struct domain *d);

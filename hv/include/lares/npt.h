@@ -44,10 +44,19 @@ struct npt_ops {
 
 struct npt {
     const struct npt_ops *ops;
-    u64 *root;     /* PML4 */
-    u64 root_pa;   /* what n_cr3 points at */
-    u64 nr_tables; /* tables allocated, root included */
+    u64 *root;      /* PML4 */
+    u64 root_pa;    /* what n_cr3 points at */
+    u64 nr_tables;  /* tables allocated, root included */
+    u64 max_tables; /* more make npt_set() fail with -ENOMEM; 0: no limit */
 };
+
+/*
+ * A table budget for a domain of `pages` frames: what Xen's toolstack
+ * gives an HVM domain's paging pool by default (1 MiB, plus 8 KiB per MiB
+ * of RAM). Mapping the RAM itself needs far less; the rest is for frames
+ * the guest maps far apart (shared_info, grant frames, ballooning).
+ */
+u64 npt_table_budget(u64 pages);
 
 struct npt_entry {
     enum p2m_type type;
@@ -64,7 +73,8 @@ int npt_init(struct npt *t, const struct npt_ops *ops);
  * Setting a 4 KiB entry inside a 2 MiB leaf splits it first.
  * *old (if non-NULL) receives what the entry held before (order-9 sets report
  * the old 2 MiB leaf, or a hole).
- * Returns 0, -EINVAL (bad alignment/range/type) or -ENOMEM.
+ * Returns 0, -EINVAL (bad alignment/range/type) or -ENOMEM (no memory, or
+ * max_tables reached).
  */
 int npt_set(struct npt *t, u64 gfn, u64 mfn, unsigned order, enum p2m_type type,
             struct npt_entry *old);

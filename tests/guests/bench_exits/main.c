@@ -12,18 +12,6 @@
 
 const char test_title[] = "bench_exits: hypercall and CPUID round trips";
 
-static unsigned long option(const char *key, unsigned long def)
-{
-    char buf[24];
-    unsigned long v = 0;
-
-    if (!cmdline_option(key, buf, sizeof(buf)))
-        return def;
-    for (const char *s = buf; *s >= '0' && *s <= '9'; s++)
-        v = v * 10 + (unsigned long)(*s - '0');
-    return v ? v : def;
-}
-
 /* The four loops: the same instructions around a trapping or a no-op instruction. */
 static u64 loop_vmmcall(unsigned long n)
 {
@@ -110,8 +98,8 @@ static void report(const char *name, u64 exit_ps, u64 plain_ps)
 
 void test_main(void)
 {
-    unsigned long n = option("iterations", 5000);
-    unsigned reps = (unsigned)option("reps", 5);
+    unsigned long n = cmdline_number("iterations", 5000);
+    unsigned reps = (unsigned)cmdline_number("reps", 5);
     u64 khz;
 
     if (!test_needs_xen())

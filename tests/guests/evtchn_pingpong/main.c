@@ -56,9 +56,16 @@ static void upcall(struct cpu_regs *regs)
 /* Sleep until more than @seen events came on our port. */
 static u64 wait_beyond(u64 seen)
 {
-    while (received <= seen)
-        safe_halt();
+    /*
+     * Check with interrupts off: STI only shields the HLT after it when
+     * interrupts were off, and an upcall taken between a check made with
+     * them on and the HLT would leave the HLT waiting for nothing.
+     */
     irq_disable();
+    while (received <= seen) {
+        safe_halt();
+        irq_disable();
+    }
     return received;
 }
 

@@ -22,18 +22,6 @@ static inline void write_cr4(unsigned long v)
 static u8 pattern[16][32] __aligned(32);
 static u8 readback[16][32] __aligned(32);
 
-static unsigned long option(const char *key, unsigned long def)
-{
-    char buf[24];
-    unsigned long v = 0;
-
-    if (!cmdline_option(key, buf, sizeof(buf)))
-        return def;
-    for (const char *s = buf; *s >= '0' && *s <= '9'; s++)
-        v = v * 10 + (unsigned long)(*s - '0');
-    return v ? v : def;
-}
-
 #define FOR_EACH_REG(X)                                                                            \
     X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 
@@ -91,7 +79,7 @@ static void wait_ms(unsigned long ms, u64 khz)
 
 void test_main(void)
 {
-    unsigned long ms = option("spin_ms", 300);
+    unsigned long ms = cmdline_number("spin_ms", 300);
     u32 seed = (u32)cpuid(0x40000004).ecx * 0x9e3779b9u; /* the domain id */
     u64 khz = cpuid(0x40000003).ecx;
     unsigned width = 16;

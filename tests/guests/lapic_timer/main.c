@@ -103,7 +103,12 @@ static void periodic_and_masked(void)
     lapic_timer_stop();
 }
 
-/* Halted on a 300 ms timer: blocked the whole time, running (almost) never. */
+/*
+ * Halted on a 1 s timer: blocked for (nearly) all of it. Running time is
+ * only the few exits around the wait; the bound is loose because a loaded
+ * host can stall an exit for milliseconds, which the runstate counts as
+ * running.
+ */
 static void halted_vcpu_is_blocked(void)
 {
     struct vcpu_runstate_info a, b;
@@ -111,7 +116,7 @@ static void halted_vcpu_is_blocked(void)
     u64 ran, blocked, all;
 
     runstate(&a);
-    lapic_timer_start(TIMER_VECTOR, 300000000, false);
+    lapic_timer_start(TIMER_VECTOR, 1000000000, false);
     while (nfired() == start)
         wait_for_interrupt();
     runstate(&b);
@@ -119,10 +124,10 @@ static void halted_vcpu_is_blocked(void)
     blocked = b.time[RUNSTATE_blocked] - a.time[RUNSTATE_blocked];
     all = ran + blocked + b.time[RUNSTATE_runnable] - a.time[RUNSTATE_runnable] +
           b.time[RUNSTATE_offline] - a.time[RUNSTATE_offline];
-    printk("halted 300 ms: running %lu us, blocked %lu us of %lu us\n", (unsigned long)(ran / 1000),
+    printk("halted 1 s: running %lu us, blocked %lu us of %lu us\n", (unsigned long)(ran / 1000),
            (unsigned long)(blocked / 1000), (unsigned long)(all / 1000));
-    check(blocked >= 270000000ull, "blocked only %lu ns", (unsigned long)blocked);
-    check(ran * 20 < all, "running %lu ns of %lu ns while halted", (unsigned long)ran,
+    check(blocked >= 900000000ull, "blocked only %lu ns", (unsigned long)blocked);
+    check(ran * 10 < all, "running %lu ns of %lu ns while halted", (unsigned long)ran,
           (unsigned long)all);
 }
 

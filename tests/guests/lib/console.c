@@ -10,6 +10,12 @@
 #define PRINTK_BUF 512
 
 static bool console_io_failed;
+static void (*redirect)(const char *s, size_t len);
+
+void console_redirect(void (*fn)(const char *s, size_t len))
+{
+    redirect = fn;
+}
 
 void debugport_write(const char *s, size_t len)
 {
@@ -19,6 +25,10 @@ void debugport_write(const char *s, size_t len)
 
 void console_write(const char *s, size_t len)
 {
+    if (redirect) {
+        redirect(s, len);
+        return;
+    }
     if (running_on_xen() && !console_io_failed) {
         long rc = hypercall_console_io(CONSOLEIO_write, (unsigned int)len, s);
         char note[64];

@@ -89,3 +89,13 @@ bool cmdline_option(const char *key, char *buf, size_t size)
 {
     return cmdline_find(guest_cmdline(), key, buf, size);
 }
+
+u64 cmdline_number(const char *key, u64 def)
+{
+    char buf[24];
+    u64 v;
+
+    if (!cmdline_option(key, buf, sizeof(buf)) || !cmdline_parse_number(buf, &v))
+        return def;
+    return v;
+}

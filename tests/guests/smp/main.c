@@ -8,11 +8,14 @@
  *  - give each vCPU its own x2APIC ID, 2 x vCPU id, as in the MADT;
  *  - deliver fixed IPIs (to one vCPU, to all but self, to self), waking
  *    vCPUs halted with interrupts on, and NMIs; keep ISR/EOI per vCPU;
+ *  - deliver event-channel IPIs (EVTCHNOP_bind_ipi + send) to the vCPU each
+ *    port was bound for, through the callback vector, waking it too;
  *  - put a vCPU that gets INIT back into wait-for-SIPI, and restart it on
  *    the next SIPI;
  *  - take a vCPU halted with interrupts off down (VCPUOP_is_up 0).
  */
 #include <guest.h>
+#include <guest/events.h>
 #include <public/vcpu.h>
 
 const char test_title[] = "smp: INIT/SIPI bring-up of every vCPU, IPIs between them";
@@ -31,6 +34,9 @@ static unsigned int selfs[SMP_MAX_CPUS], boots[SMP_MAX_CPUS];
 static unsigned int pongs;
 static u32 apic_ids[SMP_MAX_CPUS];
 static bool stop_aps;
+/* Event-channel IPIs: one port per AP (bound to it) and one back to vCPU 0. */
+static u32 evt_ping_port[SMP_MAX_CPUS], evt_pong_port;
+static unsigned int evt_pings[SMP_MAX_CPUS], evt_pongs, evt_strays;
 static unsigned int timeouts;
 
 static void inc(unsigned int *p)
@@ -77,6 +83,25 @@ static void on_timeout(struct cpu_regs *r)
 static void on_nmi(struct cpu_regs *r)
 {
     inc(&nmis[smp_processor_id()]); /* NMIs need no EOI */
+}
+
+static void on_port(u32 port)
+{
+    unsigned int cpu = smp_processor_id();
+
+    if (cpu == 0 && port == evt_pong_port) {
+        inc(&evt_pongs);
+    } else if (cpu > 0 && port == evt_ping_port[cpu]) {
+        inc(&evt_pings[cpu]);
+        evtchn_send(evt_pong_port);
+    } else {
+        inc(&evt_strays); /* a port delivered to the wrong vCPU */
+    }
+}
+
+static void on_upcall(struct cpu_regs *r)
+{
+    events_scan(smp_processor_id(), on_port); /* no EOI: the callback vector bypasses the LAPIC */
 }
 
 /* APs: enable the LAPIC, say who they are, then serve IPIs until told to stop. */
@@ -177,6 +202,51 @@ static void broadcast_self_and_nmi(void)
               cpu, get(&bcasts[cpu]), get(&nmis[cpu]));
 }
 
+/* The same ping-pong over event channels, as Linux's reschedule/call-function IPIs. */
+static void evtchn_ping_pong(void)
+{
+    unsigned int want = 0;
+    long rc;
+
+    rc = events_init();
+    if (!check(rc == 0, "mapping shared_info: %ld", rc))
+        return;
+    rc = evtchn_bind_ipi(0, &evt_pong_port);
+    if (!check(rc == 0, "bind_ipi(0): %ld", rc))
+        return;
+    for (unsigned int cpu = 1; cpu < nr_cpus; cpu++) {
+        rc = evtchn_bind_ipi(cpu, &evt_ping_port[cpu]);
+        if (!check(rc == 0, "bind_ipi(%u): %ld", cpu, rc))
+            return;
+    }
+    rc = events_set_callback(on_upcall);
+    if (!check(rc == 0, "callback vector: %ld", rc))
+        return;
+    for (unsigned int round = 0; round < ROUNDS; round++) {
+        for (unsigned int cpu = 1; cpu < nr_cpus; cpu++) {
+            unsigned int t = get(&timeouts);
+
+            want++;
+            rc = evtchn_send(evt_ping_port[cpu]);
+            if (!check(rc == 0, "send to vCPU %u: %ld", cpu, rc))
+                return;
+            lapic_timer_start(TIMEOUT_VECTOR, 2000000000u, false);
+            while (get(&evt_pongs) < want && get(&timeouts) == t)
+                wait_for_interrupt();
+            lapic_timer_stop();
+            if (!check(get(&evt_pongs) == want, "round %u: no event-channel pong from vCPU %u",
+                       round, cpu))
+                return;
+        }
+    }
+    for (unsigned int cpu = 1; cpu < nr_cpus; cpu++)
+        check(get(&evt_pings[cpu]) == ROUNDS, "vCPU %u: %u event-channel pings", cpu,
+              get(&evt_pings[cpu]));
+    check(get(&evt_strays) == 0, "%u events on the wrong vCPU", get(&evt_strays));
+    printk("%u event-channel IPI round trips\n", get(&evt_pongs));
+    events_set_callback(NULL);
+}
+
 /* INIT stops vCPU 1 in wait-for-SIPI; the next SIPI starts it again from the trampoline. */
 static void init_restarts(void)
 {
@@ -225,6 +295,7 @@ void test_main(void)
     if (test_result() > RESULT_SUCCESS)
         return;
     ping_pong();
+    evtchn_ping_pong();
     broadcast_self_and_nmi();
     init_restarts();
     stop_all();

@@ -71,9 +71,11 @@ static void singleshots(unsigned int n)
         rc = vcpu_singleshot(0, deadline, 0);
         if (!check(rc == 0, "timer %u: rc %ld", i, rc))
             return;
-        while (!fired_at)
+        irq_disable(); /* check with interrupts off, so STI shields the HLT */
+        while (!fired_at) {
             safe_halt(); /* the upcall ends the HLT */
-        irq_disable();
+            irq_disable();
+        }
         if (fired_at < deadline) {
             early++;
             printk("  timer %u fired %lu ns early\n", i, deadline - fired_at);

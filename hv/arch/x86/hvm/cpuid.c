@@ -74,7 +74,7 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 subleaf, u32 out[4])
     vs.vcpu_id = v->vcpu_id;
     vs.cr4_osxsave = ps.cr4 & X86_CR4_OSXSAVE;
     vs.apic_enabled = hvm_vlapic_enabled(v);
-    vs.xcr0 = v->hvm.xcr0;
+    vs.xcr0 = hvm_fpu_live_xcr0(v);
     cpuid_policy_lookup(v->domain->cpuid, &vs, leaf, subleaf, out);
 }
 

@@ -115,6 +115,18 @@ void hvm_fpu_destroy(struct vcpu *v)
     v->hvm.fpu_area = NULL;
 }
 
+u64 hvm_fpu_live_xcr0(struct vcpu *v)
+{
+    /*
+     * v is on this CPU (an exit is being handled), so XCR0 holds its value.
+     * Read it rather than trust v->hvm.xcr0: QEMU's TCG does not deliver
+     * the XSETBV intercept, so the guest's own XSETBV changes XCR0 unseen.
+     */
+    if (use_xsave)
+        v->hvm.xcr0 = xgetbv(0);
+    return v->hvm.xcr0;
+}
+
 void hvm_ctxt_switch_from(struct vcpu *v)
 {
     u64 *dr = v->hvm.dr;
@@ -146,4 +158,23 @@ void hvm_ctxt_switch_to(struct vcpu *v)
     __asm__ __volatile__("mov %0, %%db1" : : "r"(dr[1]));
     __asm__ __volatile__("mov %0, %%db2" : : "r"(dr[2]));
     __asm__ __volatile__("mov %0, %%db3" : : "r"(dr[3]));
+}
+
+void hvm_write_dr(struct vcpu *v, unsigned n, u64 val)
+{
+    v->hvm.dr[n] = val;
+    switch (n) {
+    case 0:
+        __asm__ __volatile__("mov %0, %%db0" : : "r"(val));
+        break;
+    case 1:
+        __asm__ __volatile__("mov %0, %%db1" : : "r"(val));
+        break;
+    case 2:
+        __asm__ __volatile__("mov %0, %%db2" : : "r"(val));
+        break;
+    default:
+        __asm__ __volatile__("mov %0, %%db3" : : "r"(val));
+        break;
+    }
 }

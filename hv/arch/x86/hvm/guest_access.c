@@ -15,9 +15,14 @@
 #include <asm/hvm/hvm.h>
 #include <asm/p2m.h>
 
+/*
+ * Every access to a guest frame holds it with p2m_get_page(): another vCPU
+ * may free the frame (remap it, balloon it out) at any moment, and the
+ * allocator may give it to another domain.
+ */
 static int mem_read(void *ctx, u64 gpa, u64 *val, unsigned size)
 {
-    u8 *page = p2m_gfn_to_virt(ctx, gpa >> PAGE_SHIFT);
+    u8 *page = p2m_get_page(ctx, gpa >> PAGE_SHIFT);
     const void *p;
 
     if (!page)
@@ -25,12 +30,13 @@ static int mem_read(void *ctx, u64 gpa, u64 *val, unsigned size)
     p = page + (gpa & (PAGE_SIZE - 1));
     *val = size == 8 ? __atomic_load_n((const u64 *)p, __ATOMIC_RELAXED)
                      : __atomic_load_n((const u32 *)p, __ATOMIC_RELAXED);
+    p2m_put_page(ctx);
     return 0;
 }
 
 static int mem_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new, unsigned size)
 {
-    u8 *page = p2m_gfn_to_virt(ctx, gpa >> PAGE_SHIFT);
+    u8 *page = p2m_get_page(ctx, gpa >> PAGE_SHIFT);
     void *p;
     bool ok;
 
@@ -46,6 +52,7 @@ static int mem_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new, unsigned size)
         ok = __atomic_compare_exchange_n((u32 *)p, &o, (u32) new, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST);
     }
+    p2m_put_page(ctx);
     return ok ? 0 : -EAGAIN;
 }
 
@@ -97,7 +104,7 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
             }
             return -EFAULT;
         }
-        page = p2m_gfn_to_virt(d, w.gpa >> PAGE_SHIFT);
+        page = p2m_get_page(d, w.gpa >> PAGE_SHIFT);
         if (!page) {
             if (fault) {
                 fault->page_fault = false;
@@ -112,6 +119,7 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
             memcpy(page + (w.gpa & (PAGE_SIZE - 1)), b, chunk);
         else
             memcpy(b, page + (w.gpa & (PAGE_SIZE - 1)), chunk);
+        p2m_put_page(d);
         b += chunk;
         gva += chunk;
         len -= chunk;
@@ -150,7 +158,7 @@ int copy_to_guest(struct vcpu *v, u64 gva, const void *src, size_t len)
 static int phys_copy(struct domain *d, u64 gpa, void *buf, const void *src, size_t len)
 {
     while (len) {
-        u8 *page = p2m_gfn_to_virt(d, gpa >> PAGE_SHIFT);
+        u8 *page = p2m_get_page(d, gpa >> PAGE_SHIFT);
         size_t off = gpa & (PAGE_SIZE - 1), chunk = PAGE_SIZE - off;
 
         if (!page)
@@ -163,6 +171,7 @@ static int phys_copy(struct domain *d, u64 gpa, void *buf, const void *src, size
             memcpy(page + off, src, chunk), src = (const u8 *)src + chunk;
         else
             memset(page + off, 0, chunk);
+        p2m_put_page(d);
         gpa += chunk;
         len -= chunk;
     }

@@ -7,6 +7,7 @@
  */
 #include <lares/domain.h>
 #include <lares/guest_access.h>
+#include <lares/insn_decode.h>
 #include <lares/pit_ch2.h>
 #include <lares/time.h>
 #include <asm/hvm/hvm.h>
@@ -60,6 +61,28 @@ static void inject_fault(struct vcpu *v, const struct guest_fault *f)
         hvm_ops->inject_exception(v, X86_EXC_PF, (int)f->pfec, f->addr);
     else
         hvm_inject_gp(v);
+}
+
+/*
+ * The address size and source segment of the INS/OUTS that just exited,
+ * from its prefixes, for CPUs whose exit information leaves them out
+ * (QEMU). If the bytes cannot be read or are no INS/OUTS any more (the
+ * guest changed them), the mode's defaults are used: only that guest's
+ * own string I/O can go wrong then.
+ */
+void hvm_io_string_decode(struct vcpu *v, unsigned len, unsigned *addr_bits, unsigned *seg)
+{
+    struct io_string_insn d;
+    unsigned mode_bits;
+    u8 insn[15];
+    bool whole = hvm_fetch_insn(v, insn, len, &mode_bits) == len; /* false if len > 15 */
+
+    *addr_bits = mode_bits;
+    *seg = IO_SEG_DS;
+    if (!whole || io_string_insn_decode(insn, len, mode_bits, &d))
+        return;
+    *addr_bits = d.addr_bits;
+    *seg = d.seg;
 }
 
 /* INS/OUTS (optionally REP): addr_bits is the address size, 16, 32 or 64. */

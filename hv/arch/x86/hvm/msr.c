@@ -31,10 +31,11 @@ static int write_hypercall_page(struct vcpu *v, u64 val)
         return -EINVAL; /* only page index 0 exists */
     if (!p2m_is_ram(p2m_lookup(d, val >> PAGE_SHIFT).type))
         return -EINVAL;
-    page = p2m_gfn_to_virt(d, val >> PAGE_SHIFT);
+    page = p2m_get_page(d, val >> PAGE_SHIFT);
     if (!page)
         return -EINVAL;
     hypercall_page_fill(page, (enum hypercall_insn)hvm_ops->hypercall_insn);
+    p2m_put_page(d);
     v->hvm.hypercall_page_gfn = val >> PAGE_SHIFT;
     return 0;
 }

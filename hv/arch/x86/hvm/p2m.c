@@ -43,9 +43,14 @@ static const struct npt_ops npt_ops = {
 
 int p2m_init(struct domain *d)
 {
+    int rc;
+
     spin_lock_init(&d->p2m.lock);
     d->p2m.ram_pages = 0;
-    return npt_init(&d->p2m.npt, &npt_ops);
+    rc = npt_init(&d->p2m.npt, &npt_ops);
+    /* Tables are hypervisor memory spent for the guest: a bounded amount. */
+    d->p2m.npt.max_tables = npt_table_budget(d->max_pages);
+    return rc;
 }
 
 u64 p2m_root_pa(struct domain *d)
@@ -53,8 +58,38 @@ u64 p2m_root_pa(struct domain *d)
     return d->p2m.npt.root_pa;
 }
 
+/*
+ * A frame just taken out of the p2m may still be reached through the TLB
+ * of a vCPU running on another CPU, until that vCPU flushes at its next
+ * entry. Before such a frame goes back to the allocator (and perhaps to
+ * another domain), every other vCPU of the domain that may be in guest
+ * mode is made to exit once. guest_entries is odd while a vCPU may be in
+ * guest mode; it is raised before the vCPU takes its TLB-flush request, so
+ * either the vCPU sees the request at its entry, or we see it odd here and
+ * wait for the exit (which happens: the kick is an interrupt). Called with
+ * the p2m lock held: exiting needs no lock.
+ */
+static void flush_before_free(struct domain *d)
+{
+    struct vcpu *cur = current_vcpu();
+
+    p2m_flush_guest_tlbs(d);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (unsigned i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        u64 n;
+
+        if (!v || v == cur)
+            continue;
+        n = __atomic_load_n(&v->hvm.guest_entries, __ATOMIC_SEQ_CST);
+        if (n & 1)
+            while (__atomic_load_n(&v->hvm.guest_entries, __ATOMIC_SEQ_CST) == n)
+                cpu_relax();
+    }
+}
+
 /* Give back the frame(s) an entry held, if they were the domain's RAM. */
-static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
+static void release_frames(struct domain *d, const struct npt_entry *old, u64 gfn)
 {
     unsigned order = old->order;
     u64 first = old->mfn - (gfn & ((1ull << order) - 1));
@@ -65,13 +100,28 @@ static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
     d->p2m.ram_pages -= 1ull << order;
 }
 
+/* The same for an entry just replaced while the domain may be running. */
+static void release(struct domain *d, const struct npt_entry *old, u64 gfn)
+{
+    if (!p2m_is_ram(old->type))
+        return;
+    flush_before_free(d);
+    release_frames(d, old, gfn);
+}
+
 static void free_leaf(void *arg, u64 gfn, const struct npt_entry *e)
 {
-    release(arg, e, gfn);
+    release_frames(arg, e, gfn); /* teardown: no vCPU runs any more */
 }
 
 void p2m_teardown(struct domain *d)
 {
+    while (d->p2m.pool_frames)
+        domain_free_pages(d, d->p2m.pool[--d->p2m.pool_frames], NPT_ORDER_2M);
+    xfree(d->p2m.pool);
+    d->p2m.pool = NULL;
+    xfree(d->p2m.lazy);
+    d->p2m.lazy = NULL;
     if (!d->p2m.npt.root)
         return;
     npt_for_each_leaf(&d->p2m.npt, free_leaf, d);
@@ -79,6 +129,35 @@ void p2m_teardown(struct domain *d)
     if (d->p2m.ram_pages)
         pr_err("p2m: d%u: %llu RAM frames unaccounted for at teardown\n", d->domid,
                (unsigned long long)d->p2m.ram_pages);
+}
+
+static bool chunk_lazy(const struct domain *d, u64 gfn)
+{
+    u64 c = gfn >> 9;
+
+    return d->p2m.lazy && c < d->p2m.lazy_chunks && (d->p2m.lazy[c / 64] & (1ull << (c % 64)));
+}
+
+static void clear_frames(void *va, unsigned order);
+
+/*
+ * First touch of a lazily populated chunk: take a frame from the domain's
+ * pool, zero it and map it. Caller holds the p2m lock.
+ */
+static void materialize(struct domain *d, u64 gfn)
+{
+    u64 c = gfn >> 9;
+    void *frame;
+
+    if (!chunk_lazy(d, gfn))
+        return;
+    BUG_ON(!d->p2m.pool_frames); /* one frame per lazy chunk, set aside when it was marked */
+    frame = d->p2m.pool[--d->p2m.pool_frames];
+    d->p2m.lazy[c / 64] &= ~(1ull << (c % 64));
+    clear_frames(frame, NPT_ORDER_2M);
+    /* The chunk is a hole at level 2, so this only fills in one entry. */
+    BUG_ON(npt_set(&d->p2m.npt, c << 9, virt_to_mfn(frame), NPT_ORDER_2M, P2M_RAM, NULL));
+    d->p2m.ram_pages += 512;
 }
 
 /* Replace the 2 MiB RAM frame around gfn by 512 single frames holding the same data. */
@@ -117,6 +196,7 @@ static int shatter(struct domain *d, u64 gfn)
             return rc;
         }
     }
+    flush_before_free(d); /* nobody may write the old copy any more */
     domain_free_pages(d, old, NPT_ORDER_2M);
     xfree(frames);
     return 0;
@@ -128,6 +208,7 @@ static int set_entry_locked(struct domain *d, u64 gfn, u64 mfn, unsigned order, 
     struct npt_entry old;
     int rc;
 
+    materialize(d, gfn); /* a lazy chunk becomes real RAM before any part of it changes */
     /* The hypervisor holds a pointer into a pinned frame: it must stay where it is. */
     if (order == NPT_ORDER_4K && npt_lookup(&d->p2m.npt, gfn).type == P2M_RAM_PINNED)
         return -EBUSY;
@@ -231,6 +312,49 @@ int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr)
     return rc;
 }
 
+int p2m_populate_ram_lazy(struct domain *d, u64 gfn, u64 nr)
+{
+    u64 end = gfn + nr, first = (gfn + 511) & ~511ull, last = end & ~511ull;
+    int rc = 0;
+
+    if (first >= last)
+        return p2m_populate_ram(d, gfn, nr);
+    if (!d->p2m.lazy) {
+        d->p2m.lazy_chunks = last >> 9;
+        d->p2m.lazy = xzalloc_array(u64, (d->p2m.lazy_chunks + 63) / 64);
+        /*
+         * Frames are kept here, not linked through themselves: the first
+         * write to guest RAM is expensive under QEMU (the host backs it
+         * then), and most of it is never touched by the guest.
+         */
+        d->p2m.pool = xzalloc_array(void *, d->p2m.lazy_chunks);
+        if (!d->p2m.lazy || !d->p2m.pool)
+            return -ENOMEM;
+    } else if ((last >> 9) > d->p2m.lazy_chunks) {
+        return p2m_populate_ram(d, gfn, nr); /* a second range higher up: eagerly */
+    }
+    /* The unaligned ends eagerly; whole chunks get a frame set aside, mapped later. */
+    if (gfn < first)
+        rc = p2m_populate_ram(d, gfn, first - gfn);
+    if (!rc && last < end)
+        rc = p2m_populate_ram(d, last, end - last);
+    spin_lock(&d->p2m.lock);
+    for (u64 c = first >> 9; !rc && c < last >> 9; c++) {
+        void *frame = domain_alloc_pages(d, NPT_ORDER_2M);
+
+        if (!frame) {
+            spin_unlock(&d->p2m.lock);
+            rc = p2m_populate_ram(d, c << 9, 512); /* no 2 MiB block left: 4 KiB frames */
+            spin_lock(&d->p2m.lock);
+            continue;
+        }
+        d->p2m.pool[d->p2m.pool_frames++] = frame;
+        d->p2m.lazy[c / 64] |= 1ull << (c % 64);
+    }
+    spin_unlock(&d->p2m.lock);
+    return rc;
+}
+
 int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn)
 {
     return set_entry(d, gfn, mfn, 0, P2M_XEN_PAGE);
@@ -247,6 +371,7 @@ int p2m_pin_ram(struct domain *d, u64 gfn, void **va)
     int rc;
 
     spin_lock(&d->p2m.lock);
+    materialize(d, gfn);
     e = npt_lookup(&d->p2m.npt, gfn);
     rc = p2m_is_ram(e.type) ? shatter(d, gfn) : -EINVAL;
     if (!rc && e.type == P2M_RAM) {
@@ -265,18 +390,28 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn)
     struct npt_entry e;
 
     spin_lock(&d->p2m.lock);
+    materialize(d, gfn);
     e = npt_lookup(&d->p2m.npt, gfn);
     spin_unlock(&d->p2m.lock);
     return e;
 }
 
-void *p2m_gfn_to_virt(struct domain *d, u64 gfn)
+void *p2m_get_page(struct domain *d, u64 gfn)
 {
-    struct npt_entry e = p2m_lookup(d, gfn);
+    struct npt_entry e;
 
-    if (!p2m_is_ram(e.type) && e.type != P2M_XEN_PAGE)
-        return NULL;
-    return mfn_to_virt(e.mfn);
+    spin_lock(&d->p2m.lock);
+    materialize(d, gfn); /* a lazily populated chunk gets its frame on first touch */
+    e = npt_lookup(&d->p2m.npt, gfn);
+    if (p2m_is_ram(e.type) || e.type == P2M_XEN_PAGE)
+        return mfn_to_virt(e.mfn);
+    spin_unlock(&d->p2m.lock);
+    return NULL;
+}
+
+void p2m_put_page(struct domain *d)
+{
+    spin_unlock(&d->p2m.lock);
 }
 
 void p2m_flush_guest_tlbs(struct domain *d)

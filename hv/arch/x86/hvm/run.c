@@ -20,6 +20,7 @@ static void advance(struct vcpu *v, unsigned len)
 
 void hvm_run(struct vcpu *v)
 {
+    hvm_vlapic_follow(v);
     for (;;) {
         enum hvm_disposition disp;
         unsigned len = 0;
@@ -29,7 +30,10 @@ void hvm_run(struct vcpu *v)
             break;
         hvm_vcpu_load_start_state(v); /* after INIT/SIPI or VCPUOP_initialise */
         hvm_intr_assist(v);
+        /* Odd from before the TLB-flush check at entry until after the exit: see p2m.c. */
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         hvm_ops->enter(v);
+        __atomic_fetch_add(&v->hvm.guest_entries, 1, __ATOMIC_SEQ_CST);
         local_irq_enable(); /* a physical interrupt that caused the exit is taken here */
         hvm_intr_after_exit(v);
 

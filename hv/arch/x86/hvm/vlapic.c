@@ -19,6 +19,7 @@
 #include <lares/vlapic.h>
 #include <asm/hvm/hvm.h>
 #include <asm/msr.h>
+#include <asm/percpu.h>
 
 static void vlapic_kick(void *ctx)
 {
@@ -69,8 +70,18 @@ int hvm_vlapic_init(struct vcpu *v)
     };
 
     spin_lock_init(&v->hvm.vlapic_lock);
-    init_timer(&v->hvm.vlapic_timer, vlapic_timer_fn, v, v->processor);
+    /* It moves to the vCPU's CPU when the vCPU runs there (hvm_vlapic_follow()). */
+    init_timer(&v->hvm.vlapic_timer, vlapic_timer_fn, v, smp_processor_id());
     return vlapic_init(&v->hvm.vlapic, &cfg, &ops, v);
+}
+
+void hvm_vlapic_follow(struct vcpu *v)
+{
+    unsigned cpu = smp_processor_id();
+
+    /* Its interrupt then needs no IPI to reach the vCPU (pending deadlines are kept). */
+    if (READ_ONCE(v->hvm.vlapic_timer.cpu) != cpu)
+        migrate_timer(&v->hvm.vlapic_timer, cpu);
 }
 
 void hvm_vlapic_destroy(struct vcpu *v)

@@ -36,7 +36,8 @@ void svm_asid_assign(struct svm_vcpu *s)
 {
     unsigned cpu = smp_processor_id();
     struct asid_state *a = &asid_state[cpu];
-    bool flush = s->flush_tlb;
+    /* Taken atomically: a request made from now on is seen at the next entry (see p2m.c). */
+    bool flush = __atomic_exchange_n(&s->flush_tlb, false, __ATOMIC_SEQ_CST);
 
     if (s->asid_generation != a->generation || s->asid_cpu != cpu) {
         if (a->next > a->max) {
@@ -55,5 +56,4 @@ void svm_asid_assign(struct svm_vcpu *s)
         flush = true;
     }
     s->vmcb->tlb_control = flush ? SVM_TLB_FLUSH_ALL : SVM_TLB_NONE;
-    s->flush_tlb = false;
 }

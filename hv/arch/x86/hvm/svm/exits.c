@@ -9,8 +9,15 @@
  */
 #include <lares/console.h>
 #include <lares/domain.h>
+#include <lares/insn_decode.h>
 #include <asm/hvm/trace.h>
 #include "svm.h"
+
+#define X86_CR4_DE (1ull << 3)
+#define DR6_WRITABLE 0xe00full /* B0-B3, BD, BS, BT */
+#define DR6_FIXED_ONES 0xffff0ff0ull
+#define DR7_RESERVED 0xd800ull /* bits 11, 12, 14, 15 */
+#define DR7_FIXED_ONE 0x400ull
 
 typedef enum hvm_disposition (*svm_exit_fn)(struct vcpu *v, struct vmcb *vmcb, unsigned *len);
 
@@ -33,9 +40,60 @@ static enum hvm_disposition exit_skip(struct vcpu *v, struct vmcb *vmcb, unsigne
 
 static enum hvm_disposition exit_ud(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
 {
-    /* SVM instructions, MONITOR/MWAIT: the guest's CPUID does not offer them. */
+    /* SVM instructions, MONITOR/MWAIT, RDTSCP: the guest's CPUID does not offer them. */
     hvm_inject_ud(v);
     return HVM_INJECT;
+}
+
+static enum hvm_disposition exit_reflect(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
+{
+    /* An intercepted #DB or #AC: deliver it as the CPU would have (DR6 is already updated). */
+    unsigned vector = (unsigned)(vmcb->exitcode - SVM_EXIT_EXCP_BASE);
+
+    hvm_ops->inject_exception(v, vector,
+                              vector == X86_EXC_AC ? (int)vmcb->exitinfo1 : X86_EXC_NO_ERROR, 0);
+    return HVM_INJECT;
+}
+
+/*
+ * MOV to DR0-7, emulated: QEMU lacks decode assists, so the instruction is
+ * read back. DR0-3 go to the vCPU's hardware registers, DR6 and DR7 to the
+ * VMCB, where VMRUN takes them from.
+ */
+static enum hvm_disposition exit_dr_write(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
+{
+    struct mov_dr_insn m;
+    unsigned mode_bits;
+    u8 insn[15];
+    size_t n = hvm_fetch_insn(v, insn, sizeof(insn), &mode_bits);
+    u64 val;
+
+    if (mov_dr_decode(insn, n, mode_bits, &m)) {
+        hvm_inject_ud(v); /* the bytes changed since the exit */
+        return HVM_INJECT;
+    }
+    val = *hvm_gpr(v, m.gpr);
+    if (mode_bits != 64)
+        val = (u32)val;
+    if (m.dr == 4 || m.dr == 5) {
+        if (vmcb->cr4 & X86_CR4_DE) {
+            hvm_inject_ud(v);
+            return HVM_INJECT;
+        }
+        m.dr += 2; /* aliases of DR6 and DR7 */
+    }
+    if (m.dr >= 6 && (val >> 32)) {
+        hvm_inject_gp(v);
+        return HVM_INJECT;
+    }
+    if (m.dr < 4)
+        hvm_write_dr(v, m.dr, val);
+    else if (m.dr == 6)
+        vmcb->dr6 = (val & DR6_WRITABLE) | DR6_FIXED_ONES;
+    else
+        vmcb->dr7 = (val & ~DR7_RESERVED) | DR7_FIXED_ONE;
+    *len = m.len;
+    return HVM_ADVANCE;
 }
 
 static enum hvm_disposition exit_cpuid(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
@@ -111,10 +169,12 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
         return HVM_CRASH;
     if (info & SVM_IOIO_STR) {
         unsigned asz = (info >> SVM_IOIO_ASZ_SHIFT) & 7; /* 1: 16, 2: 32, 4: 64-bit */
-        unsigned seg = in ? 0 : (info >> SVM_IOIO_SEG_SHIFT) & 7;
+        unsigned seg = (info >> SVM_IOIO_SEG_SHIFT) & 7, addr_bits = asz * 16;
 
-        return hvm_exit_io_string(v, port, size, in, info & SVM_IOIO_REP, asz * 16,
-                                  seg_base(vmcb, seg));
+        if (!asz) /* QEMU reports neither address size nor segment */
+            hvm_io_string_decode(v, *len, &addr_bits, &seg);
+        return hvm_exit_io_string(v, port, size, in, info & SVM_IOIO_REP, addr_bits,
+                                  seg_base(vmcb, in ? 0 : seg));
     }
     {
         u32 val = (u32)v->hvm.regs.rax;
@@ -134,6 +194,16 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
 }
 
 static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
+    [SVM_EXIT_EXCP_BASE + X86_EXC_DB] = {exit_reflect, 0, "#DB"},
+    [SVM_EXIT_EXCP_BASE + X86_EXC_AC] = {exit_reflect, 0, "#AC"},
+    [SVM_EXIT_DR0_WRITE + 0] = {exit_dr_write, 0, "DR0 write"},
+    [SVM_EXIT_DR0_WRITE + 1] = {exit_dr_write, 0, "DR1 write"},
+    [SVM_EXIT_DR0_WRITE + 2] = {exit_dr_write, 0, "DR2 write"},
+    [SVM_EXIT_DR0_WRITE + 3] = {exit_dr_write, 0, "DR3 write"},
+    [SVM_EXIT_DR0_WRITE + 4] = {exit_dr_write, 0, "DR4 write"},
+    [SVM_EXIT_DR0_WRITE + 5] = {exit_dr_write, 0, "DR5 write"},
+    [SVM_EXIT_DR0_WRITE + 6] = {exit_dr_write, 0, "DR6 write"},
+    [SVM_EXIT_DR0_WRITE + 7] = {exit_dr_write, 0, "DR7 write"},
     [SVM_EXIT_INTR] = {exit_nothing, 0, "INTR"},
     [SVM_EXIT_NMI] = {exit_nothing, 0, "NMI"},
     [SVM_EXIT_SMI] = {exit_nothing, 0, "SMI"},
@@ -154,6 +224,8 @@ static const struct svm_exit_row exit_table[SVM_EXIT_NR] = {
     [SVM_EXIT_STGI] = {exit_ud, 0, "STGI"},
     [SVM_EXIT_CLGI] = {exit_ud, 0, "CLGI"},
     [SVM_EXIT_SKINIT] = {exit_ud, 0, "SKINIT"},
+    [SVM_EXIT_INVLPGA] = {exit_ud, 0, "INVLPGA"},
+    [SVM_EXIT_RDTSCP] = {exit_ud, 0, "RDTSCP"},
     [SVM_EXIT_WBINVD] = {exit_skip, 2, "WBINVD"},
     [SVM_EXIT_MONITOR] = {exit_ud, 0, "MONITOR"},
     [SVM_EXIT_MWAIT] = {exit_ud, 0, "MWAIT"},

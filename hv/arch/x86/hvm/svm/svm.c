@@ -13,6 +13,7 @@
 #include <asm/cpu.h>
 #include <asm/msr.h>
 #include <asm/percpu.h>
+#include <asm/svm_check.h>
 #include "svm.h"
 
 #define CPUID_SVM_FEATURES 0x8000000a
@@ -21,34 +22,9 @@
 static void *hsave_area[MAX_CPUS];
 static struct vmcb *host_vmcb[MAX_CPUS];
 
-/* Read what this CPU reports; the decision is lib/svm_support.c's. */
-static void probe_cpu(struct svm_probe *p)
-{
-    struct cpuid_regs r;
-
-    memset(p, 0, sizeof(*p));
-    cpuid(0, &r);
-    memcpy(p->vendor, &r.ebx, 4);
-    memcpy(p->vendor + 4, &r.edx, 4);
-    memcpy(p->vendor + 8, &r.ecx, 4);
-    cpuid(0x80000000, &r);
-    p->max_ext_leaf = r.eax;
-    if (p->max_ext_leaf >= 0x80000001) {
-        cpuid(0x80000001, &r);
-        p->ext1_ecx = r.ecx;
-    }
-    if (p->max_ext_leaf >= CPUID_SVM_FEATURES) {
-        cpuid(CPUID_SVM_FEATURES, &r);
-        p->svm_edx = r.edx;
-        p->nr_asids = r.ebx;
-    }
-    if (p->ext1_ecx & CPUID_80000001_ECX_SVM)
-        p->vm_cr = rdmsr(MSR_VM_CR);
-}
-
 static unsigned check_cpu(struct svm_probe *p)
 {
-    probe_cpu(p);
+    svm_probe_this_cpu(p);
     return svm_support_check(p);
 }
 
@@ -60,6 +36,31 @@ static void explain(const char *who, unsigned problems, const struct svm_probe *
     while (n && why[n - 1] == '\n')
         why[--n] = '\0';
     printk("svm: %s cannot run guests: %s\n", who, why);
+}
+
+/*
+ * The guest reads TSC_AUX with RDPID, which no intercept catches, and
+ * with RDTSCP under QEMU, which ignores that intercept. The hypervisor
+ * does not use the MSR: clear whatever firmware or a previous kernel left
+ * there, so that no guest learns it.
+ */
+static void clear_tsc_aux(void)
+{
+    struct cpuid_regs r;
+    bool rdtscp = false, rdpid = false;
+
+    cpuid(0x80000000, &r);
+    if (r.eax >= 0x80000001) {
+        cpuid(0x80000001, &r);
+        rdtscp = r.edx & (1u << 27);
+    }
+    cpuid(0, &r);
+    if (r.eax >= 7) {
+        cpuid_count(7, 0, &r);
+        rdpid = r.ecx & (1u << 22);
+    }
+    if (rdtscp || rdpid)
+        wrmsr(MSR_TSC_AUX, 0);
 }
 
 static int svm_cpu_up(void)
@@ -83,6 +84,7 @@ static int svm_cpu_up(void)
         if (!hsave_area[cpu] || !host_vmcb[cpu])
             return -ENOMEM;
     }
+    clear_tsc_aux();
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave_area[cpu]));
     /* The host's FS/GS/TR/... as they are now; reloaded after every exit. */
@@ -238,7 +240,7 @@ static void svm_set_start_state(struct vcpu *v, const struct hvm_start_state *st
 
 static void svm_flush_guest_tlb(struct vcpu *v)
 {
-    to_svm(v)->flush_tlb = true;
+    __atomic_store_n(&to_svm(v)->flush_tlb, true, __ATOMIC_SEQ_CST);
 }
 
 static const struct hvm_ops svm_ops = {

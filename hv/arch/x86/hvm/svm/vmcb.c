@@ -90,10 +90,26 @@ int svm_vmcb_init(struct vcpu *v)
 
     memset(vmcb, 0, sizeof(*vmcb));
     vmcb->intercept_misc1 = SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT | SVM_I1_CPUID |
-                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_SHUTDOWN;
+                            SVM_I1_INVD | SVM_I1_HLT | SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR |
+                            SVM_I1_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD | SVM_I2_VMSAVE |
-                            SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_WBINVD |
-                            SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C | SVM_I2_XSETBV;
+                            SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT | SVM_I2_RDTSCP |
+                            SVM_I2_WBINVD | SVM_I2_MONITOR | SVM_I2_MWAIT | SVM_I2_MWAIT_C |
+                            SVM_I2_XSETBV;
+    /*
+     * #DB and #AC are reflected back to the guest (svm/exits.c): a guest can
+     * make their delivery raise them again (a data breakpoint on the stack
+     * it pushes to, an #AC handler at CPL 3 on a misaligned stack), and
+     * the CPU would loop in microcode without ever taking an interrupt
+     * (XSA-156). With the intercepts each round trip exits.
+     */
+    vmcb->intercept_exceptions = (1u << X86_EXC_DB) | (1u << X86_EXC_AC);
+    /*
+     * Debug-register writes are emulated (svm/exits.c): QEMU keeps the
+     * breakpoints a guest arms with MOV DR7 after #VMEXIT, where they fire
+     * in the hypervisor, however DR7 is set then. Reads need no exit.
+     */
+    vmcb->intercept_dr = SVM_IDR_WRITES_0_7;
     vmcb->iopm_base_pa = svm_iopm_pa();
     vmcb->msrpm_base_pa = svm_msrpm_pa();
     vmcb->tsc_offset = 0;

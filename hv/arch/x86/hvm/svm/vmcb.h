@@ -11,6 +11,9 @@
 #include <lares/compiler.h>
 #include <lares/types.h>
 
+/* intercept_dr (offset 0x04): reads of DRn in bit n, writes in bit 16 + n */
+#define SVM_IDR_WRITES_0_7 (0xffu << 16)
+
 /* intercept_misc1 (offset 0x0c) */
 #define SVM_I1_INTR        (1u << 0)
 #define SVM_I1_NMI         (1u << 1)
@@ -22,6 +25,7 @@
 #define SVM_I1_INVD        (1u << 22)
 #define SVM_I1_PAUSE       (1u << 23)
 #define SVM_I1_HLT         (1u << 24)
+#define SVM_I1_INVLPGA     (1u << 26)
 #define SVM_I1_IOIO        (1u << 27)
 #define SVM_I1_MSR         (1u << 28)
 #define SVM_I1_TASK_SWITCH (1u << 29)
@@ -73,6 +77,7 @@
 /* Exit codes (exitcode, offset 0x70). */
 #define SVM_EXIT_CR0_READ     0x000
 #define SVM_EXIT_CR0_WRITE    0x010
+#define SVM_EXIT_DR0_WRITE    0x030     /* ... DR15: 0x03f */
 #define SVM_EXIT_EXCP_BASE    0x040
 #define SVM_EXIT_INTR         0x060
 #define SVM_EXIT_NMI          0x061
@@ -84,6 +89,7 @@
 #define SVM_EXIT_INVD         0x076
 #define SVM_EXIT_PAUSE        0x077
 #define SVM_EXIT_HLT          0x078
+#define SVM_EXIT_INVLPGA      0x07a
 #define SVM_EXIT_IOIO         0x07b
 #define SVM_EXIT_MSR          0x07c
 #define SVM_EXIT_TASK_SWITCH  0x07d

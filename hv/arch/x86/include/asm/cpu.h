@@ -51,6 +51,7 @@ static inline void write_cr4(u64 v) { __asm__ __volatile__("mov %0, %%cr4" : : "
 #define X86_CR4_SMAP       (1UL << 21)
 
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_RF (1UL << 16)
 
 static inline u64 rdtsc(void)
 {

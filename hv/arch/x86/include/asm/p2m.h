@@ -20,6 +20,15 @@ void p2m_teardown(struct domain *d);
 /* Back [gfn, gfn + nr) with fresh zeroed RAM (2 MiB frames where aligned). */
 int p2m_populate_ram(struct domain *d, u64 gfn, u64 nr);
 
+/*
+ * The same, zeroing lazily: whole 2 MiB chunks of the range get their frame
+ * now (allocated and counted against the domain, so nothing can fail
+ * later) but are mapped and zeroed only when first touched -- by the guest
+ * (a nested page fault) or by the hypervisor (any p2m lookup). Zeroing RAM
+ * the guest never uses is most of a domain's build time under TCG.
+ */
+int p2m_populate_ram_lazy(struct domain *d, u64 gfn, u64 nr);
+
 /* Map a hypervisor page at gfn (whatever RAM was there is freed). */
 int p2m_map_xen_page(struct domain *d, u64 gfn, u64 mfn);
 
@@ -39,9 +48,15 @@ struct npt_entry p2m_lookup(struct domain *d, u64 gfn);
 
 /*
  * The hypervisor's pointer to the page behind gfn if the guest may access
- * it as memory (RAM or a shared hypervisor page), else NULL.
+ * it as memory (RAM or a shared hypervisor page), with the p2m lock held
+ * until p2m_put_page(d): while the
+ * hypervisor reads or writes the page on the guest's behalf, no other vCPU
+ * can remap or free it (and hand it to someone else). NULL, and nothing
+ * held, if gfn is no such page. Keep the access short (one page at most):
+ * every p2m change of the domain waits for it.
  */
-void *p2m_gfn_to_virt(struct domain *d, u64 gfn);
+void *p2m_get_page(struct domain *d, u64 gfn);
+void p2m_put_page(struct domain *d);
 
 u64 p2m_root_pa(struct domain *d);
 

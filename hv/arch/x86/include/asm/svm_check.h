@@ -7,6 +7,11 @@
 #ifndef ASM_SVM_CHECK_H
 #define ASM_SVM_CHECK_H
 
+struct svm_probe;
+
+/* Read this CPU's SVM capabilities (CPUID, VM_CR); the verdict is svm_support_check()'s. */
+void svm_probe_this_cpu(struct svm_probe *p);
+
 /* The boot CPU, as early as possible; does not return if it is unusable. */
 void svm_check_boot_cpu(void);
 

@@ -13,4 +13,10 @@
  */
 bool cmdline_find(const char *cmdline, const char *key, char *buf, size_t size);
 
+/*
+ * The number in s: decimal, or hexadecimal after "0x". False (and *val
+ * untouched) if s is empty, has anything else, or does not fit 64 bits.
+ */
+bool cmdline_parse_number(const char *s, u64 *val);
+
 #endif

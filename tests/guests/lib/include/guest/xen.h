@@ -24,6 +24,8 @@ u64 start_info_paddr(void);
 const char *guest_cmdline(void);
 /* Value of "key=value" on the command line into buf; false if absent. */
 bool cmdline_option(const char *key, char *buf, size_t size);
+/* The number given as "key=<number>" (decimal or 0x hex), or def if absent or not a number. */
+u64 cmdline_number(const char *key, u64 def);
 
 /* For tests that only make sense under Xen/Lares: true if running on it;
  * otherwise reports SKIP with the reason and returns false. */

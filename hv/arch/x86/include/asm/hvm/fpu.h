@@ -29,4 +29,7 @@ int hvm_fpu_set_xcr0(struct vcpu *v, u64 xcr0);
 /* INIT: the running vCPU's FPU, XCR0 and DR0-3 go back to their reset values. */
 void hvm_fpu_reset(struct vcpu *v);
 
+/* The XCR0 of v, which is on this CPU handling an exit (the guest may have set it unseen). */
+u64 hvm_fpu_live_xcr0(struct vcpu *v);
+
 #endif

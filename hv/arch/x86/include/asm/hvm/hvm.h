@@ -83,6 +83,7 @@ struct hvm_vcpu {
     u64 dr[4];              /* debug address registers (not switched by hardware) */
     u64 hypercall_page_gfn; /* last hypercall-page MSR value (for RDMSR) */
     u64 tsc_offset;         /* guest TSC = host TSC + tsc_offset (the vendor loads it) */
+    u64 guest_entries;      /* odd while the vCPU may be in guest mode (hvm/run.c) */
     struct svm_vcpu *svm;   /* vendor part */
 
     /* Interrupts (hvm/vlapic.c, hvm/intr.c). */
@@ -169,6 +170,15 @@ enum hvm_disposition hvm_exit_msr(struct vcpu *v, bool write);
 enum hvm_disposition hvm_exit_io(struct vcpu *v, u16 port, unsigned size, bool in, u32 *val);
 enum hvm_disposition hvm_exit_io_string(struct vcpu *v, u16 port, unsigned size, bool in, bool rep,
                                         unsigned addr_size, u64 seg_base);
+void hvm_io_string_decode(struct vcpu *v, unsigned len, unsigned *addr_bits, unsigned *seg);
+/*
+ * Copy up to max (at most 15) bytes of the instruction at the vCPU's CS:RIP
+ * into buf; returns how many could be read (0: none) and sets *mode_bits
+ * to the code's default size (16, 32 or 64).
+ */
+size_t hvm_fetch_insn(struct vcpu *v, u8 *buf, size_t max, unsigned *mode_bits);
+/* A guest general-purpose register by its encoding number (0 rAX, 1 rCX, ... 15 r15). */
+u64 *hvm_gpr(struct vcpu *v, unsigned n);
 enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
 enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
@@ -201,6 +211,8 @@ void hvm_vcpu_load_start_state(struct vcpu *v);
 /* The virtual local APIC (hvm/vlapic.c, around lib/vlapic.c). */
 int hvm_vlapic_init(struct vcpu *v);
 void hvm_vlapic_destroy(struct vcpu *v);
+/* v runs on this CPU now: its LAPIC timer follows it. */
+void hvm_vlapic_follow(struct vcpu *v);
 /* MSR access if the vlapic owns the MSR: 0, -EINVAL (#GP), or -ENOENT (not ours). */
 int hvm_vlapic_rdmsr(struct vcpu *v, u32 msr, u64 *val);
 int hvm_vlapic_wrmsr(struct vcpu *v, u32 msr, u64 val);
@@ -215,5 +227,7 @@ int hvm_fpu_init(struct vcpu *v);
 void hvm_fpu_destroy(struct vcpu *v);
 void hvm_ctxt_switch_from(struct vcpu *v);
 void hvm_ctxt_switch_to(struct vcpu *v);
+/* The guest writes DR0-3 (n < 4): v is this CPU's current vCPU. */
+void hvm_write_dr(struct vcpu *v, unsigned n, u64 val);
 
 #endif
