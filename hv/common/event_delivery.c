@@ -54,7 +54,7 @@ int events_vcpu_init(struct vcpu *v)
 
     v->events.vcpu_info = &sh->vcpu_info[v->vcpu_id];
     vcpu_timers_init(v);
-    /* Valid time from the start: Linux reads it before it maps shared_info even. */
+    /* Valid time from the start: it is there as soon as the guest maps shared_info. */
     vcpu_time_publish(v);
     return 0;
 }
