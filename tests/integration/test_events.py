@@ -160,7 +160,7 @@ def test_debug_keys_dump_event_channels(request):
         s.send("\x01\x01\x01")
         s.expect(r"Serial input to")
         s.send("E")
-        s.expect(r"d1 \(srv\): \d+ ports in use; callback vector 243")
+        s.expect(r"d1 \(srv\): \d+ ports in use \(2-level\); callback vector 243")
         s.expect(rf"d1 port +{port}: unbound offered to d2, vCPU 0")
         s.expect(r"d1v0: upcall_pending \d, selector (0|0x[0-9a-f]+), vcpu_info in shared_info")
         s.send("v")
