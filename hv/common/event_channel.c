@@ -253,7 +253,7 @@ long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a)
     u64 arg = a->arg[1];
 
     /* Every argument structure has the same layout for 32- and 64-bit callers. */
-    switch (a->arg[0]) {
+    switch ((int)a->arg[0]) { /* Xen's handler takes an int: upper bits are ignored */
     case EVTCHNOP_alloc_unbound:
         WITH_ARG(struct evtchn_alloc_unbound, alloc_unbound(v, &x), true);
     case EVTCHNOP_bind_interdomain:
