@@ -11,7 +11,6 @@
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
-#include <lares/evtchn_2l.h>
 #include <lares/guest_access.h>
 #include <lares/hypercall.h>
 #include <public/event_channel.h>
@@ -117,7 +116,7 @@ static long close_port(struct domain *d, u32 port)
     spin_lock_irqsave(&d->events.lock, flags);
     rc = evtchn_close(&d->events.ports, NULL, port, true, &res);
     if (rc == 0)
-        evtchn_2l_clear_pending(d->shared_info, port);
+        d->events.abi->clear_pending(d, port);
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (rc != EVTCHN_CLOSE_NEED_PEER)
         return rc;
@@ -130,7 +129,7 @@ static long close_port(struct domain *d, u32 port)
         spin_lock(&d->events.lock);
         rc = evtchn_close(&d->events.ports, NULL, port, true, &res);
         if (rc == 0)
-            evtchn_2l_clear_pending(d->shared_info, port);
+            d->events.abi->clear_pending(d, port);
         spin_unlock(&d->events.lock);
         domains_unlock(flags);
         return rc == EVTCHN_CLOSE_NEED_PEER ? -EINVAL : rc;
@@ -138,7 +137,7 @@ static long close_port(struct domain *d, u32 port)
     evtchn_lock_pair(d, peer);
     rc = evtchn_close(&d->events.ports, &peer->events.ports, port, true, &res);
     if (rc == 0)
-        evtchn_2l_clear_pending(d->shared_info, port);
+        d->events.abi->clear_pending(d, port);
     evtchn_unlock_pair(d, peer);
     domains_unlock(flags);
     return rc;
@@ -204,7 +203,7 @@ static long unmask(struct vcpu *v, u32 port)
     vcpu = evtchn_port_vcpu(&d->events.ports, port);
     /* A port not in use (or a hypervisor end) is accepted and left alone, as in Xen. */
     if (vcpu >= 0 && evtchn_usable(&d->events.ports, port) &&
-        evtchn_2l_unmask(d->shared_info, d->vcpu[vcpu]->events.vcpu_info, port))
+        d->events.abi->unmask(d, d->vcpu[vcpu], port))
         vcpu_mark_events_pending(d->vcpu[vcpu]);
     spin_unlock_irqrestore(&d->events.lock, flags);
     return vcpu < 0 ? vcpu : 0;
@@ -254,7 +253,7 @@ long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a)
     u64 arg = a->arg[1];
 
     /* Every argument structure has the same layout for 32- and 64-bit callers. */
-    switch (a->arg[0]) {
+    switch ((int)a->arg[0]) { /* Xen's handler takes an int: upper bits are ignored */
     case EVTCHNOP_alloc_unbound:
         WITH_ARG(struct evtchn_alloc_unbound, alloc_unbound(v, &x), true);
     case EVTCHNOP_bind_interdomain:

@@ -44,6 +44,7 @@ int events_domain_init(struct domain *d)
 {
     spin_lock_init(&d->events.lock);
     d->events.poll_mask = 0;
+    d->events.abi = &evtchn_abi_2l;
     shared_info_update_time(d); /* the wall clock; each vCPU's time comes with the vCPU */
     return evtchn_table_init(&d->events.ports, d->domid, d->max_vcpus, &table_alloc);
 }
@@ -54,7 +55,7 @@ int events_vcpu_init(struct vcpu *v)
 
     v->events.vcpu_info = &sh->vcpu_info[v->vcpu_id];
     vcpu_timers_init(v);
-    /* Valid time from the start: Linux reads it before it maps shared_info even. */
+    /* Valid time from the start: it is there as soon as the guest maps shared_info. */
     vcpu_time_publish(v);
     return 0;
 }
@@ -145,10 +146,10 @@ void evtchn_raise(struct domain *d, const struct evtchn_notify *fx)
         return;
     }
     v = d->vcpu[fx->vcpu];
-    r = evtchn_2l_set_pending(d->shared_info, v->events.vcpu_info, fx->port);
-    if (r & EVTCHN_2L_UPCALL)
+    r = d->events.abi->set_pending(d, v, fx->port);
+    if (r & EVTCHN_RAISED_UPCALL)
         vcpu_mark_events_pending(v);
-    if (r & EVTCHN_2L_NEWLY_PENDING)
+    if (r & EVTCHN_RAISED_NEWLY_PENDING)
         check_pollers(d, fx->port);
 }
 
@@ -224,7 +225,7 @@ static void close_dying(struct domain *d, u32 port)
     spin_lock(&d->events.lock);
     rc = evtchn_close(&d->events.ports, NULL, port, false, &res);
     if (rc == 0)
-        evtchn_2l_clear_pending(d->shared_info, port);
+        d->events.abi->clear_pending(d, port);
     spin_unlock(&d->events.lock);
     if (rc != EVTCHN_CLOSE_NEED_PEER)
         return;
@@ -235,7 +236,7 @@ static void close_dying(struct domain *d, u32 port)
     evtchn_lock_pair(d, peer);
     rc = evtchn_close(&d->events.ports, &peer->events.ports, port, false, &res);
     BUG_ON(rc);
-    evtchn_2l_clear_pending(d->shared_info, port);
+    d->events.abi->clear_pending(d, port);
     if (peer != d && res.peer_port)
         notify_orphan(peer, res.peer_port);
     evtchn_unlock_pair(d, peer);

@@ -12,7 +12,6 @@
 #include <lares/console_input.h>
 #include <lares/domain.h>
 #include <lares/event.h>
-#include <lares/evtchn_2l.h>
 #include <lares/format.h>
 
 #define PORTS_SHOWN 64 /* per domain; the rest are counted */
@@ -38,8 +37,8 @@ static void dump_port(struct domain *d, u32 port, const struct evtchn_status *st
     else if (st->status == EVTCHNSTAT_virq)
         format(peer, sizeof(peer), " virq %u", st->u.virq);
     printk("  d%u port %4u: %s%s, vCPU %u%s%s\n", d->domid, port, state_names[st->status], peer,
-           st->vcpu, evtchn_2l_is_pending(d->shared_info, port) ? ", pending" : "",
-           evtchn_2l_is_masked(d->shared_info, port) ? ", masked" : "");
+           st->vcpu, d->events.abi->is_pending(d, port) ? ", pending" : "",
+           d->events.abi->is_masked(d, port) ? ", masked" : "");
 }
 
 static void dump_domain(struct domain *d)
@@ -48,8 +47,8 @@ static void dump_domain(struct domain *d)
     unsigned int shown = 0, more = 0;
 
     spin_lock(&d->events.lock);
-    printk("d%u (%s): %u ports in use; callback vector %d\n", d->domid, d->name, t->active,
-           domain_callback_vector(d));
+    printk("d%u (%s): %u ports in use (%s); callback vector %d\n", d->domid, d->name, t->active,
+           d->events.abi->name, domain_callback_vector(d));
     for (u32 p = evtchn_next_open(t, 1); p; p = evtchn_next_open(t, p + 1)) {
         struct evtchn_status st;
 

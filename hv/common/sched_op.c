@@ -9,7 +9,6 @@
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
-#include <lares/evtchn_2l.h>
 #include <lares/guest_access.h>
 #include <lares/hypercall.h>
 #include <lares/sched.h>
@@ -34,7 +33,7 @@ static int port_pending(struct domain *d, u32 port)
 
     spin_lock_irqsave(&d->events.lock, flags);
     if (evtchn_usable(&d->events.ports, port))
-        rc = evtchn_2l_is_pending(d->shared_info, port);
+        rc = d->events.abi->is_pending(d, port);
     spin_unlock_irqrestore(&d->events.lock, flags);
     return rc;
 }

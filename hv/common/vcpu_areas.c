@@ -14,7 +14,6 @@
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
-#include <lares/evtchn_2l.h>
 #include <lares/guest_access.h>
 #include <lares/mm.h>
 #include <lares/runstate.h>
@@ -56,7 +55,7 @@ long vcpu_register_vcpu_info(struct vcpu *v, struct vcpu *caller, u64 arg)
     WRITE_ONCE(v->events.vcpu_info, new);
     v->events.vcpu_info_registered = true;
     /* Events raised at the old place are not lost: the guest rescans everything. */
-    kick = evtchn_2l_force_rescan(new);
+    kick = d->events.abi->rescan(v);
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (kick)
         vcpu_mark_events_pending(v);

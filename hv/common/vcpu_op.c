@@ -106,8 +106,7 @@ static long stop_singleshot(struct vcpu *v, struct vcpu *caller, const struct hy
     return vcpu_stop_singleshot(v, caller);
 }
 
-static long register_time_area(struct vcpu *v, struct vcpu *caller,
-                               const struct hypercall_args *a)
+static long register_time_area(struct vcpu *v, struct vcpu *caller, const struct hypercall_args *a)
 {
     /* A second copy of vcpu_time_info is only wanted with PVCLOCK_TSC_STABLE_BIT (vDSO). */
     return -ENOSYS;
@@ -131,10 +130,9 @@ static const vcpu_op_fn ops[] = {
 long do_vcpu_op(struct vcpu *caller, const struct hypercall_args *a)
 {
     struct domain *d = caller->domain;
-    u64 cmd = a->arg[0], id = a->arg[1];
+    /* Xen's handler takes (int cmd, unsigned int vcpuid): upper bits are ignored. */
+    unsigned int cmd = (unsigned int)(int)a->arg[0], id = (unsigned int)a->arg[1];
 
-    if (a->compat)
-        id = (u32)id;
     if (id >= d->max_vcpus)
         return -ENOENT;
     if (cmd >= ARRAY_SIZE(ops) || !ops[cmd])

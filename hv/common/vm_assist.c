@@ -11,7 +11,8 @@
 
 long do_vm_assist(struct vcpu *v, const struct hypercall_args *a)
 {
-    u64 cmd = a->arg[0], type = a->arg[1];
+    /* Xen's handler takes (unsigned int cmd, unsigned int type): upper bits are ignored. */
+    unsigned int cmd = (unsigned int)a->arg[0], type = (unsigned int)a->arg[1];
 
     if (type != VMASST_TYPE_runstate_update_flag)
         return -EINVAL;

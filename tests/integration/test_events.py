@@ -11,6 +11,8 @@ must stay healthy (QEMU status 33) and give all memory back:
   pvclock          monotonic across vCPUs and schedule-outs; wall clock
   vcpu_areas       register_vcpu_info (errors, rescan, events follow) and
                    the runstate area (straddling pages, blocked time)
+  evtchn_smp       event-channel IPIs between 4 vCPUs (halted, running,
+                   polling a masked port)
   evtchn_pingpong  two domains, 10,000 round trips on one channel (same
                    and different physical CPUs), a port offered to
                    someone else is refused, teardown notifies the peer
@@ -86,6 +88,17 @@ def test_pvclock_monotonic_across_vcpus_and_schedule_outs(request, smp, cpu):
     memory_returned(r)
 
 
+@pytest.mark.parametrize("smp", [1, 2])
+@pytest.mark.parametrize("cpu", CPUS)
+def test_event_channel_ipis_between_vcpus(request, smp, cpu):
+    r = run(request, [("es", "evtchn_smp", "vcpus=4", "timeout=60")], smp=smp, cpu=cpu)
+    assert r.rc == EXIT_OK, r
+    assert verdict(r, "es") == "SUCCESS", r
+    assert r.lines(r"\(es\)   token passed 200 times round 4 vCPUs"), r
+    assert r.lines(r"\(es\)   a running vCPU took its event; a polling vCPU was woken"), r
+    memory_returned(r)
+
+
 def pingpong(request, smp, pins=("", ""), rounds=10000, cpu="max"):
     """Server d1 and client d2 (ids in the order listed), optionally pinned."""
     doms = [("srv", "evtchn_pingpong", "timeout=120", f'cmdline="role=server peer=2 rounds={rounds}"'),
@@ -147,7 +160,7 @@ def test_debug_keys_dump_event_channels(request):
         s.send("\x01\x01\x01")
         s.expect(r"Serial input to")
         s.send("E")
-        s.expect(r"d1 \(srv\): \d+ ports in use; callback vector 243")
+        s.expect(r"d1 \(srv\): \d+ ports in use \(2-level\); callback vector 243")
         s.expect(rf"d1 port +{port}: unbound offered to d2, vCPU 0")
         s.expect(r"d1v0: upcall_pending \d, selector (0|0x[0-9a-f]+), vcpu_info in shared_info")
         s.send("v")

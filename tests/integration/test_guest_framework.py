@@ -45,6 +45,7 @@ BARE_QEMU_RESULT = {
     "timers": "SKIP",
     "pvclock": "SKIP",
     "vcpu_areas": "SKIP",
+    "evtchn_smp": "SKIP",
     "evtchn_pingpong": "SKIP",
     "hostile_exits": "SKIP",
     "vmrun_invalid": "SKIP",

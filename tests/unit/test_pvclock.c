@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <lares/pvclock.h>
 
-static const u64 freqs[] = {1000000000ull, 2445400000ull, 2596000000ull, 3999999999ull,
-                            1193182ull, 100000000ull};
+static const u64 freqs[] = {1000000000ull, 2445400000ull, 2596000000ull,
+                            3999999999ull, 1193182ull,    100000000ull};
 
 /* The hypervisor's clock: ns since boot from the TSC. */
 static u64 now_ns(const struct time_scale *s, u64 tsc, u64 boot)

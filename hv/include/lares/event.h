@@ -28,6 +28,7 @@
 #ifndef LARES_EVENT_H
 #define LARES_EVENT_H
 
+#include <lares/evtchn_abi.h>
 #include <lares/evtchn_ports.h>
 #include <lares/spinlock.h>
 #include <lares/timer.h>
@@ -41,9 +42,10 @@ struct vcpu;
 struct domain_events {
     spinlock_t lock; /* the event lock (interrupts off) */
     struct evtchn_table ports;
-    unsigned long poll_mask;   /* vCPUs inside SCHEDOP_poll, one bit per vCPU id */
-    bool tsc_written;          /* a vCPU set its TSC: vCPUs' TSCs may differ */
-    bool runstate_update_flag; /* VMASST_TYPE_runstate_update_flag is on */
+    const struct evtchn_abi *abi; /* the guest-memory side: 2-level (lares/evtchn_abi.h) */
+    unsigned long poll_mask;      /* vCPUs inside SCHEDOP_poll, one bit per vCPU id */
+    bool tsc_written;             /* a vCPU set its TSC: vCPUs' TSCs may differ */
+    bool runstate_update_flag;    /* VMASST_TYPE_runstate_update_flag is on */
 };
 
 /* Per vCPU: struct vcpu.events. */

@@ -173,6 +173,10 @@ static void client(domid_t srv, u64 rounds)
         if (!check(evtchn_send(port) == 0, "send ping %lu", i))
             return;
         got = wait_beyond(i - 1);
+        /* After the last pong the server may be gone already: its teardown raises our port. */
+        if (got == i + 1 && i == rounds && evtchn_status(DOMID_SELF, port, &st) == 0 &&
+            st.status == EVTCHNSTAT_unbound)
+            got = i;
         if (!check(got == i, "round %lu: %lu pongs arrived", i, got))
             return;
     }

@@ -12,6 +12,8 @@
 static u8 shared_page[XEN_PAGE_SIZE] __aligned(XEN_PAGE_SIZE);
 struct shared_info *shared;
 static struct vcpu_info *moved[XEN_LEGACY_MAX_VCPUS];
+/* Which vCPU handles each port (as Linux binds each IRQ to one CPU): set by the wrappers. */
+static u8 owner[EVTCHN_2L_NR_CHANNELS];
 
 long events_init(void)
 {
@@ -127,6 +129,8 @@ unsigned int events_scan(unsigned int vcpu, port_fn fn)
                 u32 port = w * WORD_BITS + __builtin_ctzll(bits);
 
                 bits &= bits - 1;
+                if (owner[port] != vcpu)
+                    continue; /* another vCPU's port: it gets its own upcall */
                 if (evtchn_test_and_clear(port)) {
                     n++;
                     if (fn)
@@ -168,8 +172,10 @@ long evtchn_bind_virq(u32 virq, u32 vcpu, u32 *port)
     struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
     long rc = evtchn_op(EVTCHNOP_bind_virq, &b);
 
-    if (!rc)
+    if (!rc) {
         *port = b.port;
+        owner[b.port % EVTCHN_2L_NR_CHANNELS] = (u8)vcpu;
+    }
     return rc;
 }
 
@@ -178,16 +184,21 @@ long evtchn_bind_ipi(u32 vcpu, u32 *port)
     struct evtchn_bind_ipi b = {.vcpu = vcpu};
     long rc = evtchn_op(EVTCHNOP_bind_ipi, &b);
 
-    if (!rc)
+    if (!rc) {
         *port = b.port;
+        owner[b.port % EVTCHN_2L_NR_CHANNELS] = (u8)vcpu;
+    }
     return rc;
 }
 
 long evtchn_bind_vcpu(u32 port, u32 vcpu)
 {
     struct evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
+    long rc = evtchn_op(EVTCHNOP_bind_vcpu, &b);
 
-    return evtchn_op(EVTCHNOP_bind_vcpu, &b);
+    if (!rc)
+        owner[port % EVTCHN_2L_NR_CHANNELS] = (u8)vcpu;
+    return rc;
 }
 
 long evtchn_send(u32 port)
@@ -200,8 +211,11 @@ long evtchn_send(u32 port)
 long evtchn_close(u32 port)
 {
     struct evtchn_close c = {.port = port};
+    long rc = evtchn_op(EVTCHNOP_close, &c);
 
-    return evtchn_op(EVTCHNOP_close, &c);
+    if (!rc)
+        owner[port % EVTCHN_2L_NR_CHANNELS] = 0; /* a freed port notifies vCPU 0 again */
+    return rc;
 }
 
 long evtchn_unmask(u32 port)

@@ -221,6 +221,10 @@ static void wrong_vcpu(void)
     u32 p;
 
     check(hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 99, &s) == -ENOENT, "vCPU 99");
+    /* Xen's handler takes (int cmd, unsigned int vcpuid): upper bits do not count. */
+    check(hypercall6(__HYPERVISOR_vcpu_op, 0xabcd000100000000ull | VCPUOP_stop_periodic_timer,
+                     0xabcd000100000000ull, 0, 0, 0) == 0,
+          "vcpu_op with garbage in the upper bits of cmd and vcpuid");
     if (evtchn_bind_ipi(1, &p) == 0) { /* vCPU 1 exists */
         evtchn_close(p);
         check(hypercall_vcpu_op(VCPUOP_set_singleshot_timer, 1, &s) == -EINVAL,

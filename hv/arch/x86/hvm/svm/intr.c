@@ -15,7 +15,10 @@
  * QEMU (7.2) does not restore the interrupt shadow from the VMCB at VMRUN:
  * after an exit inside a shadow the guest is interruptible at once. The
  * caller deals with that (hvm/intr.c); here the shadow is reported as the
- * exit left it.
+ * exit left it, or as an earlier exit at the same instruction left it
+ * (svm_vcpu.shadow: a second exit, e.g. an IPI arriving during the first
+ * one's handling, must not lose it, or "sti; hlt" takes the interrupt
+ * before the HLT and then sleeps).
  */
 #include "svm.h"
 
@@ -26,7 +29,7 @@ enum hvm_intr_block svm_intr_blocked(struct vcpu *v, bool nmi)
 
     if ((vmcb->eventinj & SVM_EVT_V) || (s->reinject & SVM_EVT_V))
         return HVM_INTR_BLOCKED_EVENT;
-    if (vmcb->interrupt_shadow & 1)
+    if ((vmcb->interrupt_shadow & 1) || (s->shadow && v->hvm.regs.rip == s->shadow_rip))
         return HVM_INTR_BLOCKED_SHADOW;
     if (nmi) {
         if (s->nmi_masked && s->nmi_iret && vmcb->rip != s->nmi_iret_rip)

@@ -150,6 +150,12 @@ static void svm_enter(struct vcpu *v)
     r->rsp = vmcb->rsp;
     r->rip = vmcb->rip;
     r->rflags = vmcb->rflags;
+    if (vmcb->interrupt_shadow & 1) {
+        s->shadow = true;
+        s->shadow_rip = r->rip;
+    } else if (r->rip != s->shadow_rip) {
+        s->shadow = false; /* the shadowed instruction has run */
+    }
     /*
      * Software interrupts are not re-injected: without NRIPS the CPU would
      * need the next RIP; the INT instruction simply runs again instead.
@@ -176,6 +182,7 @@ void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 c
 static void svm_clear_interrupt_shadow(struct vcpu *v)
 {
     to_svm(v)->vmcb->interrupt_shadow &= ~1ull;
+    to_svm(v)->shadow = false;
 }
 
 enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb)

@@ -18,6 +18,14 @@ struct svm_vcpu {
     bool nmi_masked; /* in the guest's NMI handler: no NMI until its IRET */
     bool nmi_iret;   /* ... whose IRET exit came at nmi_iret_rip: unmasked once past it */
     u64 nmi_iret_rip;
+    /*
+     * An STI/MOV SS shadow an exit interrupted, at shadow_rip: QEMU drops it
+     * at the next VMRUN, so it is remembered here while the guest has not
+     * moved on (a second exit before the shadowed instruction ran must
+     * still see it, as hardware would report it).
+     */
+    bool shadow;
+    u64 shadow_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)

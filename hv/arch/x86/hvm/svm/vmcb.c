@@ -195,6 +195,7 @@ void svm_vmcb_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
     vmcb->dr7 = 0x400;
     vmcb->eventinj = 0;
     vmcb->interrupt_shadow = 0;
+    to_svm(v)->shadow = false;
     vmcb->intercept_misc1 &= ~(SVM_I1_VINTR | SVM_I1_IRET);
     vmcb->vintr = SVM_VINTR_MASKING;
     vmcb->kernel_gs_base = vmcb->star = vmcb->lstar = vmcb->cstar = vmcb->sfmask = 0;

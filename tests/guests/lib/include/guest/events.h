@@ -48,7 +48,12 @@ void evtchn_unmask_bit(u32 port); /* local only: no re-delivery (see EVTCHNOP_un
 /* Clear vCPU n's upcall_pending and selector (forget stale upcalls). */
 void events_clear_upcall(unsigned int vcpu);
 
-/* Linux-style scan; returns how many ports fn was called for. */
+/*
+ * Linux-style scan on vCPU @vcpu; returns how many ports fn was called for.
+ * Only ports this vCPU handles are taken (bind_ipi/bind_virq/bind_vcpu
+ * through the wrappers below say which; others are vCPU 0's), as Linux
+ * services only the ports bound to the CPU it runs on.
+ */
 typedef void (*port_fn)(u32 port);
 unsigned int events_scan(unsigned int vcpu, port_fn fn);
 
