@@ -44,3 +44,4 @@ GUESTS += vmrun_invalid
 GUESTS += hypercall_fuzz
 GUESTS += p2m_tables
 GUESTS += smp_balloon
+GUESTS += mmio_null

@@ -51,6 +51,7 @@ BARE_QEMU_RESULT = {
     "hypercall_fuzz": "SKIP",
     "p2m_tables": "SKIP",
     "smp_balloon": "SKIP",
+    "mmio_null": "SKIP",
 }
 
 
