@@ -45,3 +45,4 @@ GUESTS += hypercall_fuzz
 GUESTS += p2m_tables
 GUESTS += smp_balloon
 GUESTS += mmio_null
+GUESTS += xenstore_params

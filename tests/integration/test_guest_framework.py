@@ -52,6 +52,7 @@ BARE_QEMU_RESULT = {
     "p2m_tables": "SKIP",
     "smp_balloon": "SKIP",
     "mmio_null": "SKIP",
+    "xenstore_params": "SKIP",
 }
 
 

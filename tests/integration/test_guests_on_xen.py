@@ -78,6 +78,8 @@ XEN_RESULT = {
     # Xen's PVH dom0 finds real devices in the window (its emulated IO-APIC
     # and LAPIC, QEMU's HPET); only a domU sees the empty bus this checks.
     "mmio_null": None,
+    # Checks what a domU gets without xenstored; Xen's dom0 gets no store port.
+    "xenstore_params": None,
 }
 
 
