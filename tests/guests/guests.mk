@@ -46,3 +46,4 @@ GUESTS += p2m_tables
 GUESTS += smp_balloon
 GUESTS += mmio_null
 GUESTS += xenstore_params
+GUESTS += sysctl

@@ -53,6 +53,7 @@ BARE_QEMU_RESULT = {
     "smp_balloon": "SKIP",
     "mmio_null": "SKIP",
     "xenstore_params": "SKIP",
+    "sysctl": "SKIP",
 }
 
 

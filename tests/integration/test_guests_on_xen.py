@@ -80,6 +80,8 @@ XEN_RESULT = {
     "mmio_null": None,
     # Checks what a domU gets without xenstored; Xen's dom0 gets no store port.
     "xenstore_params": None,
+    # Checks a domU's -EPERM; Xen's dom0 may use sysctl.
+    "sysctl": None,
 }
 
 
