@@ -47,3 +47,4 @@ GUESTS += smp_balloon
 GUESTS += mmio_null
 GUESTS += xenstore_params
 GUESTS += sysctl
+GUESTS += debug_state

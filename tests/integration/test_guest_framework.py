@@ -54,6 +54,7 @@ BARE_QEMU_RESULT = {
     "mmio_null": "SKIP",
     "xenstore_params": "SKIP",
     "sysctl": "SKIP",
+    "debug_state": "SKIP",
 }
 
 
