@@ -32,3 +32,13 @@ def test_instruction_not_emulated_crashes_the_domain_with_a_report(request):
     assert not r.lines(r"\(mmio\) Test result"), r
     assert verdict(r, "ok") == "SUCCESS", r
     memory_returned(r)
+
+
+def test_event_delivery_into_the_window_is_not_emulated(request):
+    # A page fault whose frame is pushed onto a stack in the window, at a MOV
+    # the hypervisor could decode: the MOV must not be skipped.
+    r = run(request, [("mmio", "mmio_null", 'cmdline="crash=2"')])
+    assert r.rc == EXIT_OK, r
+    ended(r, "mmio", r"crashed: v0: write to unclaimed MMIO at guest-physical 0xfec007f8 "
+                     r"\(rip 0x[0-9a-f]+\): hit while delivering an event")
+    memory_returned(r)

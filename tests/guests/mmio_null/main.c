@@ -16,7 +16,10 @@
  *
  * With "crash=1" on its command line the guest instead does an ADD to the
  * window, which the hypervisor does not emulate: the domain must be
- * crashed with a report naming the address and the instruction.
+ * crashed with a report naming the address and the instruction. With
+ * "crash=2" it moves its stack into the window and takes a page fault on a
+ * MOV: the exception's frame is pushed into the window, which is no access
+ * by the MOV and must crash the domain too, not skip the MOV.
  */
 #include <guest.h>
 
@@ -124,6 +127,14 @@ PROBE(rep_movsq, "rep movsq");
 PROBE(movsw_once, "movsw");
 /* Not emulated: crashes the domain. */
 PROBE(add_to_window, "addl $1, (%rsi)");
+/* fault_onto_window_stack(stack, addr): a #PF at the MOV to addr, its frame pushed onto stack. */
+void fault_onto_window_stack(u64 stack, u64 addr);
+__asm__(".pushsection .text\n"
+        "fault_onto_window_stack:\n"
+        "  mov %rdi, %rsp\n"
+        "  movl %eax, (%rsi)\n"
+        "  ud2\n"
+        ".popsection\n");
 
 static u8 ram_page[XEN_PAGE_SIZE] __aligned(XEN_PAGE_SIZE);
 static u8 buf[256];
@@ -366,13 +377,17 @@ void test_main(void)
         test_error("map_page failed");
         return;
     }
-    if (cmdline_number("crash", 0)) {
+    if (cmdline_number("crash", 0) == 1) {
         struct gprs g = regs_at(WIN_VA);
 
         printk("ADD to the window at %#lx (must crash the domain)\n", WIN_VA);
         add_to_window(&g);
         test_failure("ADD to unclaimed MMIO completed (rax %#lx)", g.r[RAX]);
         return;
+    }
+    if (cmdline_number("crash", 0) == 2) {
+        printk("a page fault with the stack in the window (must crash the domain)\n");
+        fault_onto_window_stack(WIN_VA + 0x800, STOP_VA + XEN_PAGE_SIZE);
     }
     loads();
     stores();

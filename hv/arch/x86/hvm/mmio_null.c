@@ -172,12 +172,17 @@ static enum hvm_disposition null_string(struct vcpu *v, const struct mem_insn *m
 
 enum hvm_disposition hvm_mmio_null(struct vcpu *v, u64 gpa, bool write, unsigned *len)
 {
+    struct hvm_dump_state ds;
     unsigned mode_bits;
     struct mem_insn m;
     u8 insn[15];
     size_t n = hvm_fetch_insn(v, insn, sizeof(insn), &mode_bits);
     u64 *reg;
 
+    /* The CPU was delivering an event (its stack or tables in the window), not running RIP. */
+    hvm_ops->get_dump_state(v, &ds);
+    if (ds.pending_event)
+        return not_emulated(v, gpa, write, insn, n, "hit while delivering an event");
     if (!n || mem_insn_decode(insn, n, mode_bits, &m))
         return not_emulated(v, gpa, write, insn, n, "instruction not emulated");
     switch (m.kind) {
