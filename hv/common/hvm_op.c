@@ -7,10 +7,10 @@
  * which Linux (since its "late xenstore init" support, e.g. 6.1.192)
  * takes as "xenstore not there yet" and waits on STORE_EVTCHN for it,
  * instead of failing (0 would make it give up on xenbus). STORE_EVTCHN is
- * a real port, bound to a hypervisor end that a xenstore server can take
- * over later, so binding it works.
+ * a real port, left unbound for domain 0, the way Xen's dom0less builder
+ * leaves it until xenstored connects: EVTCHNOP_status then says "unbound",
+ * which tells XTF (and anyone who asks) that nobody serves the ring yet.
  */
-#include <lares/console_pv.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/event.h>
@@ -102,13 +102,11 @@ static long param_op(struct vcpu *v, u64 arg, bool set)
 
 int hvm_params_domain_init(struct domain *d)
 {
-    struct evtchn_notify fx;
     unsigned long flags;
-    int hv, g;
+    int g;
 
     spin_lock_irqsave(&d->events.lock, flags);
-    hv = evtchn_alloc_unbound_hv(&d->events.ports, d->domid, 0, EVTCHN_CONSUMER_XENSTORE);
-    g = hv < 0 ? hv : evtchn_bind_interdomain(&d->events.ports, &d->events.ports, (u32)hv, &fx);
+    g = evtchn_alloc_unbound(&d->events.ports, 0);
     spin_unlock_irqrestore(&d->events.lock, flags);
     if (g < 0)
         return g;

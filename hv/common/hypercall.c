@@ -23,6 +23,7 @@ static const struct hypercall_row table[64] = {
     HC(__HYPERVISOR_event_channel_op, do_event_channel_op, 2, HC_ANY),
     HC(__HYPERVISOR_vcpu_op, do_vcpu_op, 3, HC_ANY),
     HC(__HYPERVISOR_vm_assist, do_vm_assist, 2, HC_ANY),
+    HC(__HYPERVISOR_sysctl, do_sysctl, 1, HC_ANY),
 };
 
 const char *hypercall_name(u64 nr)

@@ -45,3 +45,7 @@ GUESTS += hypercall_fuzz
 GUESTS += p2m_tables
 GUESTS += smp_balloon
 GUESTS += evtchn_smp
+GUESTS += mmio_null
+GUESTS += xenstore_params
+GUESTS += sysctl
+GUESTS += debug_state

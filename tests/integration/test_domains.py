@@ -17,7 +17,7 @@ CPUS = {"max": "max", "qemu64": "qemu64,+svm,+npt"}
 
 # Guests that end with their own SUCCESS verdict and a poweroff.
 PASSING = ["hello", "xen_version", "hypercall_buffers", "cpuid", "msr", "shared_info",
-           "port_e9", "hypercall_page", "compat_hypercall"]
+           "port_e9", "hypercall_page", "compat_hypercall", "xenstore_params", "sysctl", "debug_state"]
 # Guests whose domain must be crashed (and reported) by the hypervisor.
 CRASHING = {
     "shutdown_crash": r"shut down: crash",

@@ -52,6 +52,10 @@ BARE_QEMU_RESULT = {
     "hypercall_fuzz": "SKIP",
     "p2m_tables": "SKIP",
     "smp_balloon": "SKIP",
+    "mmio_null": "SKIP",
+    "xenstore_params": "SKIP",
+    "sysctl": "SKIP",
+    "debug_state": "SKIP",
 }
 
 

@@ -25,7 +25,6 @@ struct domain;
 
 /* Hypervisor consumers of event channels (lares/event.h), one id each. */
 #define EVTCHN_CONSUMER_CONSOLE 1
-#define EVTCHN_CONSUMER_XENSTORE 2
 
 /* At boot, before domains exist: register the consumer. */
 void console_pv_setup(void);

@@ -27,6 +27,14 @@ struct guest_fault {
 int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_guest,
                       struct guest_fault *fault);
 
+/*
+ * Translate one guest-virtual address as v accesses it at its CPL (write
+ * or read), setting A/D bits as the CPU would: 0, or -EFAULT with the
+ * fault the guest must take.
+ */
+int guest_linear_translate(struct vcpu *v, u64 gva, bool write, u64 *gpa,
+                           struct guest_fault *fault);
+
 /* Translate one guest-virtual address as v would access it (write or read). 0 or -EFAULT. */
 int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa);
 

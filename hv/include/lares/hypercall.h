@@ -56,5 +56,6 @@ long do_grant_table_op(struct vcpu *v, const struct hypercall_args *a);
 long do_event_channel_op(struct vcpu *v, const struct hypercall_args *a);
 long do_vcpu_op(struct vcpu *v, const struct hypercall_args *a);
 long do_vm_assist(struct vcpu *v, const struct hypercall_args *a);
+long do_sysctl(struct vcpu *v, const struct hypercall_args *a);
 
 #endif

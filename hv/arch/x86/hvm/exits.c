@@ -1,6 +1,7 @@
 /*
  * Vendor-neutral handlers for the simple exits: HLT, XSETBV, nested page
- * faults, triple faults, and exception injection helpers.
+ * faults (unclaimed MMIO: mmio_null.c), triple faults, and exception
+ * injection helpers.
  */
 #include <lares/console.h>
 #include <lares/domain.h>
@@ -70,7 +71,8 @@ enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v)
     return HVM_ADVANCE;
 }
 
-enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetch)
+enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetch, bool walk,
+                                  unsigned *len)
 {
     struct domain *d = v->domain;
     struct npt_entry e = p2m_lookup(d, gpa >> PAGE_SHIFT);
@@ -80,9 +82,13 @@ enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetc
         hvm_ops->flush_guest_tlb(v);
         return HVM_RESUME;
     }
+    /* An instruction's own data access (not its fetch, not a page-table read) may be emulated. */
+    if (!fetch && !walk && hvm_mmio_null_window(gpa))
+        return hvm_mmio_null(v, gpa, write, len);
     domain_crash(d, "v%u: %s guest-physical %#llx, outside the domain's memory (rip %#llx)",
                  v->vcpu_id,
                  fetch   ? "instruction fetch from"
+                 : walk  ? "page-table walk through"
                  : write ? "write to"
                          : "read of",
                  (unsigned long long)gpa, (unsigned long long)v->hvm.regs.rip);

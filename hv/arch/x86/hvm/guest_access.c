@@ -127,6 +127,29 @@ int guest_linear_copy(struct vcpu *v, u64 gva, void *buf, size_t len, bool to_gu
     return 0;
 }
 
+int guest_linear_translate(struct vcpu *v, u64 gva, bool write, u64 *gpa, struct guest_fault *fault)
+{
+    struct domain *d = v->domain;
+    const struct guest_mem_ops ops = {.ctx = d, .read = mem_read, .cmpxchg = mem_cmpxchg};
+    struct guest_paging pg;
+    struct guest_walk w;
+    unsigned cpl;
+    int rc;
+
+    paging_of(v, &pg, &cpl);
+    if (hvm_ops->guest_mode(v) != HVM_MODE_64)
+        gva &= 0xffffffffull;
+    rc = guest_walk(&ops, &pg, gva, (write ? GW_WRITE : 0) | (cpl == 3 ? GW_USER : 0), &w);
+    if (rc) {
+        fault->page_fault = rc == -EFAULT;
+        fault->pfec = w.pfec;
+        fault->addr = gva;
+        return -EFAULT;
+    }
+    *gpa = w.gpa;
+    return 0;
+}
+
 int guest_linear_to_phys(struct vcpu *v, u64 gva, bool write, u64 *gpa)
 {
     struct domain *d = v->domain;

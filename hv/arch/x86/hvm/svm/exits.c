@@ -140,20 +140,8 @@ static enum hvm_disposition exit_npf(struct vcpu *v, struct vmcb *vmcb, unsigned
 {
     u64 code = vmcb->exitinfo1;
 
-    return hvm_exit_npf(v, vmcb->exitinfo2, code & SVM_NPF_W, code & SVM_NPF_I);
-}
-
-static u64 seg_base(struct vmcb *vmcb, unsigned seg)
-{
-    /* EXITINFO1 segment numbering: ES, CS, SS, DS, FS, GS. */
-    const struct svm_seg *segs[] = {&vmcb->es, &vmcb->cs, &vmcb->ss,
-                                    &vmcb->ds, &vmcb->fs, &vmcb->gs};
-
-    if (seg >= ARRAY_SIZE(segs))
-        return 0;
-    if (svm_guest_mode_of(vmcb) == HVM_MODE_64 && seg < 4)
-        return 0; /* flat in long mode */
-    return segs[seg]->base;
+    return hvm_exit_npf(v, vmcb->exitinfo2, code & SVM_NPF_W, code & SVM_NPF_I,
+                        code & SVM_NPF_PTWALK, len);
 }
 
 static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigned *len)
@@ -174,7 +162,7 @@ static enum hvm_disposition exit_ioio(struct vcpu *v, struct vmcb *vmcb, unsigne
         if (!asz) /* QEMU reports neither address size nor segment */
             hvm_io_string_decode(v, *len, &addr_bits, &seg);
         return hvm_exit_io_string(v, port, size, in, info & SVM_IOIO_REP, addr_bits,
-                                  seg_base(vmcb, in ? 0 : seg));
+                                  svm_seg_base(vmcb, in ? 0 : seg));
     }
     {
         u32 val = (u32)v->hvm.regs.rax;

@@ -6,6 +6,15 @@
 #include "svm.h"
 
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
+/*
+ * DEBUGCTL exists on every x86-64 CPU (Linux reads and writes it without
+ * a fixup, e.g. for BTF block stepping). LBR and BTF are kept in the VMCB
+ * and read back, as Xen does on SVM, but do nothing: LBR virtualisation is
+ * off and QEMU implements neither. AMD's other bits are reserved: #GP.
+ */
+#define MSR_IA32_DEBUGCTL 0x000001d9
+#define DEBUGCTL_LBR (1ull << 0)
+#define DEBUGCTL_BTF (1ull << 1)
 
 static bool valid_pat(u64 pat)
 {
@@ -31,6 +40,9 @@ int svm_msr_read(struct vcpu *v, u32 msr, u64 *val)
         return 0;
     case MSR_IA32_TSC:
         *val = rdtsc() + v->hvm.tsc_offset;
+        return 0;
+    case MSR_IA32_DEBUGCTL:
+        *val = vmcb->dbgctl;
         return 0;
     default:
         return -ENOENT;
@@ -59,6 +71,11 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val)
         /* The TSC behind the guest's pvclock moved: republish its time. */
         v->hvm.tsc_offset = val - rdtsc();
         vcpu_tsc_changed(v);
+        return 0;
+    case MSR_IA32_DEBUGCTL:
+        if (val & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+            return -EINVAL;
+        vmcb->dbgctl = val;
         return 0;
     default:
         return -ENOENT;

@@ -199,6 +199,24 @@ enum hvm_mode svm_guest_mode(struct vcpu *v)
     return svm_guest_mode_of(to_svm(v)->vmcb);
 }
 
+u64 svm_seg_base(const struct vmcb *vmcb, unsigned seg)
+{
+    /* EXITINFO1 / enum io_seg numbering: ES, CS, SS, DS, FS, GS. */
+    const struct svm_seg *segs[] = {&vmcb->es, &vmcb->cs, &vmcb->ss,
+                                    &vmcb->ds, &vmcb->fs, &vmcb->gs};
+
+    if (seg >= ARRAY_SIZE(segs))
+        return 0;
+    if (svm_guest_mode_of(vmcb) == HVM_MODE_64 && seg < 4)
+        return 0; /* flat in long mode */
+    return segs[seg]->base;
+}
+
+static u64 svm_get_seg_base(struct vcpu *v, unsigned seg)
+{
+    return svm_seg_base(to_svm(v)->vmcb, seg);
+}
+
 static void svm_get_paging_state(struct vcpu *v, struct hvm_paging_state *ps)
 {
     struct vmcb *vmcb = to_svm(v)->vmcb;
@@ -257,6 +275,7 @@ static const struct hvm_ops svm_ops = {
     .guest_mode = svm_guest_mode,
     .get_paging_state = svm_get_paging_state,
     .get_dump_state = svm_get_dump_state,
+    .seg_base = svm_get_seg_base,
     .msr_read = svm_msr_read,
     .msr_write = svm_msr_write,
     .hypercall_insn = HYPERCALL_VMMCALL,

@@ -60,6 +60,7 @@ int svm_msr_write(struct vcpu *v, u32 msr, u64 val);
 /* svm.c */
 enum hvm_mode svm_guest_mode(struct vcpu *v);
 enum hvm_mode svm_guest_mode_of(const struct vmcb *vmcb);
+u64 svm_seg_base(const struct vmcb *vmcb, unsigned seg);
 void svm_inject_exception(struct vcpu *v, unsigned vector, int error_code, u64 cr2);
 
 /* intr.c */

@@ -127,6 +127,8 @@ struct hvm_ops {
     enum hvm_mode (*guest_mode)(struct vcpu *v);
     void (*get_paging_state)(struct vcpu *v, struct hvm_paging_state *ps);
     void (*get_dump_state)(struct vcpu *v, struct hvm_dump_state *ds);
+    /* A segment's base as the guest's mode applies it (enum io_seg; 0 for ES-DS in long mode). */
+    u64 (*seg_base)(struct vcpu *v, unsigned seg);
 
     /*
      * MSRs whose state lives in the vendor's control block (EFER, PAT,
@@ -182,7 +184,15 @@ u64 *hvm_gpr(struct vcpu *v, unsigned n);
 enum hvm_disposition hvm_exit_hlt(struct vcpu *v);
 enum hvm_disposition hvm_exit_hypercall(struct vcpu *v);
 enum hvm_disposition hvm_exit_xsetbv(struct vcpu *v);
-enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetch);
+/* walk: the fault came from reading the guest's own page tables, not from the access itself. */
+enum hvm_disposition hvm_exit_npf(struct vcpu *v, u64 gpa, bool write, bool fetch, bool walk,
+                                  unsigned *len);
+/*
+ * Unclaimed platform MMIO (hvm/mmio_null.c): is gpa in the window that
+ * reads as all ones, and emulate the instruction that accessed it there.
+ */
+bool hvm_mmio_null_window(u64 gpa);
+enum hvm_disposition hvm_mmio_null(struct vcpu *v, u64 gpa, bool write, unsigned *len);
 enum hvm_disposition hvm_exit_triple_fault(struct vcpu *v);
 
 void hvm_inject_gp(struct vcpu *v);
