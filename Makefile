@@ -135,7 +135,8 @@ $(BUILD)/check-headers/%.ok: include/public/%.h $(PUBLIC_HEADERS)
 	@touch $@
 
 # ---------------------------------------------------------------- unit tests
-# Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and lists <name>_SRCS.
+# Each tests/unit/<name>.mk adds <name> to UNIT_TESTS and lists <name>_SRCS
+# (optionally <name>_CFLAGS, and <name>_LDLIBS for host libraries).
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
                -DLARES_HOST_TEST -Ihv/include -Iinclude -Itests/unit
@@ -147,7 +148,7 @@ define unit_rule
 $(BUILD)/unit/$(1): $$($(1)_SRCS) $$(wildcard tests/unit/*.h) $(PUBLIC_HEADERS)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) $$($(1)_SRCS) -o $$@ $(UNIT_LDLIBS)
+	$(Q)$(CC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) $$($(1)_SRCS) -o $$@ $(UNIT_LDLIBS) $$($(1)_LDLIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
