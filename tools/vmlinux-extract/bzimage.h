@@ -10,18 +10,18 @@
 
 #include "status.h"
 
-/* Boot protocol 2.08 introduced payload_offset/payload_length. */
-#define BZIMAGE_MIN_VERSION 0x0208
+#include <lares/bzimage.h> /* the parser itself, shared with the hypervisor */
 
+/* The tool's names for the shared codec identifiers. */
 enum codec {
-    CODEC_UNKNOWN,
-    CODEC_GZIP,
-    CODEC_XZ,
-    CODEC_LZMA,
-    CODEC_ZSTD,
-    CODEC_LZ4,
-    CODEC_BZIP2,
-    CODEC_LZO,
+    CODEC_UNKNOWN = BZIMAGE_CODEC_UNKNOWN,
+    CODEC_GZIP = BZIMAGE_CODEC_GZIP,
+    CODEC_XZ = BZIMAGE_CODEC_XZ,
+    CODEC_LZMA = BZIMAGE_CODEC_LZMA,
+    CODEC_ZSTD = BZIMAGE_CODEC_ZSTD,
+    CODEC_LZ4 = BZIMAGE_CODEC_LZ4,
+    CODEC_BZIP2 = BZIMAGE_CODEC_BZIP2,
+    CODEC_LZO = BZIMAGE_CODEC_LZO,
 };
 
 struct bzimage {
