@@ -14,6 +14,7 @@
  * called where a long job must not run.
  */
 #include <lares/boot_domains.h>
+#include <lares/boot_kernel.h>
 #include <lares/bootinfo.h>
 #include <lares/cmdline.h>
 #include <lares/console.h>
@@ -47,6 +48,10 @@ static unsigned live; /* boot-time domains built and not yet destroyed */
 static struct domain_desc descs[MAX_BOOT_DOMAINS];
 static u16 slot_domid[MAX_BOOT_DOMAINS]; /* the domain built from it now */
 static struct deferred_work restart_work[MAX_BOOT_DOMAINS];
+/* The ELF image each description builds from, held from its first build until it ends for good. */
+static const void *slot_kernel[MAX_BOOT_DOMAINS];
+static size_t slot_kernel_size[MAX_BOOT_DOMAINS];
+static bool slot_holds_kernel[MAX_BOOT_DOMAINS];
 static const struct boot_info *boot_info;
 
 /* timeout=: the hypervisor stops a domain still running after that long. */
@@ -116,6 +121,15 @@ static void one_less(void)
         all_ended();
 }
 
+/* The description will not be built again: let go of its kernel image (a bzImage's copy). */
+static void release_kernel(unsigned slot)
+{
+    if (slot_holds_kernel[slot]) {
+        slot_holds_kernel[slot] = false;
+        boot_kernel_put((unsigned)descs[slot].kernel_module);
+    }
+}
+
 static int slot_of(u16 domid)
 {
     for (unsigned i = 0; i < nr_raw; i++)
@@ -146,6 +160,8 @@ static void domain_ended(u16 domid, unsigned code, bool crashed)
         defer_work(&restart_work[slot]);
         return;
     }
+    if (slot >= 0)
+        release_kernel((unsigned)slot);
     console_input_domain_gone(domid);
     one_less();
 }
@@ -159,9 +175,17 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
     const char *why;
 
     k = &bi->modules[desc->kernel_module];
+    if (!slot_holds_kernel[idx]) {
+        if (boot_kernel_get((unsigned)desc->kernel_module, k, desc->name, &slot_kernel[idx],
+                            &slot_kernel_size[idx], &why)) {
+            pr_err("domain %s: %s; not started\n", desc->name, why);
+            return NULL;
+        }
+        slot_holds_kernel[idx] = true;
+    }
     a.name = desc->name;
-    a.kernel = phys_to_virt(k->start);
-    a.kernel_size = k->end - k->start;
+    a.kernel = slot_kernel[idx];
+    a.kernel_size = slot_kernel_size[idx];
     if (desc->initrd_module >= 0) {
         const struct boot_module *m = &bi->modules[desc->initrd_module];
 
@@ -206,6 +230,7 @@ static void restart_domain(void *data)
 
     if (!d) {
         pr_err("d%u (%s): cannot be restarted\n", old, descs[idx].name);
+        release_kernel(idx);
         console_input_domain_gone(old);
         one_less();
         return;
@@ -265,6 +290,8 @@ void boot_domains_start(const struct boot_info *bi)
         built[i] = build_one(i, bi);
         if (built[i])
             n++;
+        else
+            release_kernel(i);
     }
     live = n;
     if (!n) {

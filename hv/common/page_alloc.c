@@ -81,6 +81,33 @@ void *alloc_pages_zeroed(unsigned int order)
     return p;
 }
 
+void *alloc_pages_exact(u64 count)
+{
+    unsigned long flags;
+    u64 pfn, failures;
+    int rc;
+
+    spin_lock_irqsave(&page_lock, flags);
+    rc = buddy_alloc_exact(&buddy, count, &pfn);
+    if (!rc)
+        for (u64 p = pfn; p < pfn + count; p += 1ULL << buddy.frames[p].order)
+            buddy.frames[p].owner = PAGE_OWNER_XEN;
+    failures = buddy.failures;
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (rc) {
+        if (rc == -ENOMEM)
+            pr_warn("Out of memory: no %llu contiguous free pages (%llu KiB free; failure %llu)\n",
+                    (unsigned long long)count,
+                    (unsigned long long)free_page_count() * (PAGE_SIZE / 1024),
+                    (unsigned long long)failures);
+        else
+            pr_warn("alloc_pages_exact: %llu pages is not a valid count\n",
+                    (unsigned long long)count);
+        return NULL;
+    }
+    return mfn_to_virt(pfn);
+}
+
 static bool in_direct_map(const void *va)
 {
     uintptr_t v = (uintptr_t)va;
@@ -103,6 +130,24 @@ void free_pages(void *va, unsigned int order)
     if (rc)
         panic("free_pages(%p, %u): not an allocated block of that order (double free?)\n", va,
               order);
+}
+
+void free_pages_exact(void *va, u64 count)
+{
+    unsigned long flags;
+    int rc;
+
+    if (!va)
+        return;
+    if (!in_direct_map(va) || ((uintptr_t)va & (PAGE_SIZE - 1)))
+        panic("free_pages_exact(%p, %llu): not a page-allocator address\n", va,
+              (unsigned long long)count);
+    spin_lock_irqsave(&page_lock, flags);
+    rc = buddy_free_exact(&buddy, virt_to_mfn(va), count);
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (rc)
+        panic("free_pages_exact(%p, %llu): not an allocated run of that size (double free?)\n", va,
+              (unsigned long long)count);
 }
 
 int page_block_order(const void *va)

@@ -144,6 +144,76 @@ int buddy_free(struct buddy *b, u64 pfn, unsigned int order)
     return 0;
 }
 
+/* The smallest order whose block holds count frames (count <= 2^BUDDY_MAX_ORDER). */
+static unsigned int order_for(u64 count)
+{
+    unsigned int order = 0;
+
+    while ((1ULL << order) < count)
+        order++;
+    return order;
+}
+
+int buddy_alloc_exact(struct buddy *b, u64 count, u64 *pfn)
+{
+    u64 cur, left = count;
+    unsigned int order;
+    int rc;
+
+    if (!count || count > (1ULL << BUDDY_MAX_ORDER))
+        return -EINVAL;
+    order = order_for(count);
+    rc = buddy_alloc(b, order, pfn);
+    if (rc)
+        return rc;
+    /*
+     * Cut the block down to count frames: keep a half while more than a
+     * half is still needed, give the unneeded upper half back otherwise.
+     * What is kept are blocks of the orders of count's set bits, largest
+     * first -- the layout buddy_free_exact() expects.
+     */
+    cur = *pfn;
+    while (left != (1ULL << order)) {
+        order--;
+        if (left > (1ULL << order)) {
+            b->frames[cur].state = BUDDY_ALLOC_HEAD;
+            b->frames[cur].order = (u8)order;
+            cur += 1ULL << order;
+            left -= 1ULL << order;
+        } else {
+            b->free_frames += 1ULL << order;
+            free_block(b, cur + (1ULL << order), order);
+        }
+    }
+    b->frames[cur].state = BUDDY_ALLOC_HEAD;
+    b->frames[cur].order = (u8)order;
+    return 0;
+}
+
+int buddy_free_exact(struct buddy *b, u64 pfn, u64 count)
+{
+    u64 cur = pfn;
+
+    if (!count || count > (1ULL << BUDDY_MAX_ORDER))
+        return -EINVAL;
+    /* Check every piece before freeing any, so that a bad call changes nothing. */
+    for (int order = BUDDY_MAX_ORDER; order >= 0; order--) {
+        if (!(count & (1ULL << order)))
+            continue;
+        if (buddy_block_order(b, cur) != order)
+            return -EINVAL;
+        cur += 1ULL << order;
+    }
+    cur = pfn;
+    for (int order = BUDDY_MAX_ORDER; order >= 0; order--) {
+        if (!(count & (1ULL << order)))
+            continue;
+        buddy_free(b, cur, (unsigned int)order);
+        cur += 1ULL << order;
+    }
+    return 0;
+}
+
 bool buddy_check(const struct buddy *b)
 {
     u64 free = 0;

@@ -213,6 +213,48 @@ static void bad_ranges_are_refused(void **state)
 }
 
 /* Random allocations and frees against a shadow map of who owns each frame. */
+static void exact_runs_take_only_what_is_asked(void **state)
+{
+    struct fixture *f = make(1024);
+
+    assert_int_equal(buddy_add_free(&f->b, 0, 1024), 0);
+    for (u64 count = 1; count <= 300; count++) {
+        u64 pfn, other;
+
+        assert_int_equal(buddy_alloc_exact(&f->b, count, &pfn), 0);
+        assert_int_equal(f->b.free_frames, 1024 - count);
+        assert_true(buddy_check(&f->b));
+        /* The frames after the run are free again: a single frame right after it is. */
+        if (count < 512) {
+            u64 want = pfn + count;
+            bool found = false;
+
+            while (buddy_alloc(&f->b, 0, &other) == 0) {
+                found |= other == want;
+                if (found)
+                    break;
+            }
+            assert_true(found);
+            /* Give the singles back (they are the only order-0 blocks besides the run's). */
+            for (u64 p = 0; p < 1024; p++)
+                if ((p < pfn || p >= pfn + count) && buddy_block_order(&f->b, p) == 0)
+                    assert_int_equal(buddy_free(&f->b, p, 0), 0);
+        }
+        /* A wrong count is refused and changes nothing. */
+        assert_int_equal(buddy_free_exact(&f->b, pfn, count + 1), -EINVAL);
+        assert_int_equal(f->b.free_frames, 1024 - count);
+        assert_int_equal(buddy_free_exact(&f->b, pfn, count), 0);
+        assert_int_equal(f->b.free_frames, 1024);
+        assert_true(buddy_check(&f->b));
+        /* Everything merged back: the whole range is one block again. */
+        assert_int_equal(buddy_alloc(&f->b, 10, &other), 0);
+        assert_int_equal(buddy_free(&f->b, other, 10), 0);
+    }
+    assert_int_equal(buddy_alloc_exact(&f->b, 0, &(u64){0}), -EINVAL);
+    assert_int_equal(buddy_alloc_exact(&f->b, 1025, &(u64){0}), -ENOMEM);
+    destroy(f);
+}
+
 static void random_stress_against_shadow_map(void **state)
 {
     const u64 n = 4096 + 517;
@@ -275,6 +317,7 @@ int main(void)
         cmocka_unit_test(separately_added_ranges_merge),
         cmocka_unit_test(double_free_and_wrong_order_are_refused),
         cmocka_unit_test(bad_ranges_are_refused),
+        cmocka_unit_test(exact_runs_take_only_what_is_asked),
         cmocka_unit_test(random_stress_against_shadow_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

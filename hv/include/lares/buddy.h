@@ -61,6 +61,17 @@ int buddy_alloc(struct buddy *b, unsigned int order, u64 *pfn);
  */
 int buddy_free(struct buddy *b, u64 pfn, unsigned int order);
 
+/*
+ * Allocate exactly count contiguous frames (1 <= count <= 2^BUDDY_MAX_ORDER),
+ * aligned to the power of two above count, without keeping the rest of
+ * that power of two: the run is held as one allocated block per set bit of
+ * count, largest first. 0 and *pfn, -ENOMEM or -EINVAL.
+ */
+int buddy_alloc_exact(struct buddy *b, u64 count, u64 *pfn);
+
+/* Free a run from buddy_alloc_exact(). -EINVAL, changing nothing, if it is not one. */
+int buddy_free_exact(struct buddy *b, u64 pfn, u64 count);
+
 /* The order of the allocated block starting at pfn, or -EINVAL if there is none. */
 int buddy_block_order(const struct buddy *b, u64 pfn);
 

@@ -41,6 +41,12 @@ static inline void *mfn_to_virt(mfn_t mfn) { return phys_to_virt(mfn << PAGE_SHI
 void *alloc_pages(unsigned int order);
 void *alloc_pages_zeroed(unsigned int order);
 void free_pages(void *va, unsigned int order);
+/*
+ * Exactly count contiguous frames (not rounded up to a power of two: the
+ * rest of that power of two stays free). Free with the same count.
+ */
+void *alloc_pages_exact(u64 count);
+void free_pages_exact(void *va, u64 count);
 static inline void *alloc_page(void) { return alloc_pages(0); }
 static inline void *alloc_page_zeroed(void) { return alloc_pages_zeroed(0); }
 static inline void free_page(void *va) { free_pages(va, 0); }
