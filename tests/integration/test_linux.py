@@ -9,8 +9,13 @@ Linux boots few:
     clocksource and PV timer, event channels and grant tables v1;
     ballooning from inside returns pages to Lares (the free count shows
     it); `poweroff` destroys the domain and frees all of its memory;
-  - a 2-vCPU domU on -smp 2: both CPUs online; `reboot` brings it back to
-    the shell (a new domain);
+  - a 2-vCPU domU on -smp 2, booted from Debian's bzImage itself (the
+    hypervisor decompresses it): both CPUs online; `reboot` brings it back
+    to the shell (a new domain, from the same decompressed copy), and the
+    copy is freed with the last domain;
+  - a domU from the bzImage next to kernels Lares cannot use (a blob, and
+    bzImages with zstd and gzip payloads): those are refused with a
+    message that says why, the Linux one boots;
   - two Linux domUs and a test guest: each console is reachable by
     switching the focus (Ctrl-A three times); a crash of one Linux
     (`echo c > /proc/sysrq-trigger`) ends only that domain.
@@ -18,6 +23,7 @@ Linux boots few:
 The guest's lines appear on the serial console as "[time] (name) text".
 """
 import re
+import struct
 import time
 
 import pytest
@@ -35,14 +41,36 @@ KLOG = r"\[ *[\d.]+\] "  # a kernel log line's time stamp (dmesg)
 FREE_RE = r"boot domains: all ended; free memory (\d+) pages, (\d+) before"
 
 
-def domain(name, vcpus=1, memory="256M", cmdline="console=hvc0"):
-    return (f"domain={name},kernel=vmlinux,initrd=initramfs.cpio.gz,memory={memory},"
+def domain(name, vcpus=1, memory="256M", cmdline="console=hvc0", kernel="vmlinux"):
+    return (f"domain={name},kernel={kernel},initrd=initramfs.cpio.gz,memory={memory},"
             f'vcpus={vcpus},cmdline="{cmdline}"')
 
 
-def session(request, images, domains, *, smp=1, mem="512M", extra_modules=()):
+def session(request, images, domains, *, smp=1, mem="512M", extra_modules=(), kernel=None):
     return Session(request, smp=smp, mem=mem, timeout=900, append=" ".join(domains),
-                   modules=[images.vmlinux, images.initramfs, *extra_modules])
+                   modules=[kernel or images.vmlinux, images.initramfs, *extra_modules])
+
+
+UNPACKED = r"domain {}: kernel: bzImage {}, xz \d+\.\d MiB -> \d+\.\d MiB in \d+\.\d s"
+FREED = r"boot kernels: freed the decompressed kernel of module 0 \((\d+) pages\)"
+
+
+def bzimage_pages(vmlinuz):
+    """Pages the decompressed kernel takes: the size the kernel build appended to the payload."""
+    img = vmlinuz.read_bytes()
+    pm_start = ((img[0x1f1] or 4) + 1) * 512
+    offset, length = struct.unpack_from("<II", img, 0x248)
+    size, = struct.unpack_from("<I", img, pm_start + offset + length - 4)
+    return (size + 4095) // 4096
+
+
+def fake_bzimage(vmlinuz, path, magic):
+    """Debian's setup code and header, with a small payload in another codec's format."""
+    img = vmlinuz.read_bytes()
+    head = bytearray(img[:((img[0x1f1] or 4) + 1) * 512])
+    struct.pack_into("<II", head, 0x248, 0, 64)  # payload_offset, payload_length
+    path.write_bytes(bytes(head) + magic + bytes(64 - len(magic)))
+    return path
 
 
 def shell_up(s, name):
@@ -148,12 +176,17 @@ def test_linux_domu_as_xen_pvh_guest(request, linux_images):
         assert s.wait(timeout=60) == EXIT_OK
 
 
-def test_linux_smp_domu_and_reboot(request, linux_images):
-    with session(request, linux_images, [domain("linux", vcpus=2)], smp=2) as s:
+def test_linux_smp_domu_from_bzimage_and_reboot(request, linux_images):
+    release = re.escape(linux_images.release)
+    doms = [domain("linux", vcpus=2, kernel="vmlinuz")]
+    with session(request, linux_images, doms, smp=2, kernel=linux_images.vmlinuz) as s:
+        s.expect(UNPACKED.format("linux", release), timeout=300)
         shell_up(s, "linux")
         run(s, "linux", "cat /sys/devices/system/cpu/online", r"0-1\n")
         run(s, "linux", "grep -c ^processor /proc/cpuinfo", r"2\n")
-        # reboot: the domain is built again from its boot image, as a new domain.
+        run(s, "linux", "uname -r", release)
+        # reboot: the domain is built again from its boot image, as a new domain --
+        # from the copy decompressed at boot, which is not decompressed again.
         s.send("reboot\n")
         s.expect(r"d1 \(linux\): shut down: reboot", timeout=60)
         s.expect(r"d1 \(linux\): restarted as d2", timeout=120)
@@ -161,6 +194,37 @@ def test_linux_smp_domu_and_reboot(request, linux_images):
         run(s, "linux", "cat /sys/devices/system/cpu/online", r"0-1\n")
         s.send("poweroff\n")
         s.expect(r"d2 \(linux\): shut down: poweroff", timeout=60)
+        # The decompressed kernel goes with its last domain, and is counted as given back.
+        freed = s.expect(FREED, timeout=60)
+        assert int(freed.group(1)) == bzimage_pages(linux_images.vmlinuz)
+        all_memory_back(s)
+        assert s.wait(timeout=60) == EXIT_OK
+        assert len(re.findall(r"kernel: bzImage", s.buf)) == 1, "decompressed more than once"
+
+
+def test_linux_from_bzimage_next_to_kernels_it_cannot_use(request, linux_images, tmp_path):
+    vmlinuz = linux_images.vmlinuz
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 16)
+    zstd = fake_bzimage(vmlinuz, tmp_path / "zstd.bzImage", b"\x28\xb5\x2f\xfd")
+    gzip = fake_bzimage(vmlinuz, tmp_path / "gzip.bzImage", b"\x1f\x8b\x08\x00")
+    doms = [domain("linux", kernel="vmlinuz"), "domain=blob,kernel=blob.bin,memory=8M",
+            "domain=zstd,kernel=zstd.bzImage,memory=64M",
+            "domain=gzip,kernel=gzip.bzImage,memory=64M"]
+    with session(request, linux_images, doms, kernel=vmlinuz,
+                 extra_modules=[blob, zstd, gzip]) as s:
+        s.expect(UNPACKED.format("linux", re.escape(linux_images.release)), timeout=300)
+        s.expect(r"d1 \(linux\): built", timeout=60)
+        s.expect(r"domain blob: the kernel module is neither an ELF file nor a bzImage; "
+                 r"not started", timeout=60)
+        for codec in ("zstd", "gzip"):
+            s.expect(rf"domain {codec}: bzImage payload is {codec}-compressed; Lares decodes xz "
+                     r"only -- extract it with tools/vmlinux-extract; not started", timeout=60)
+        shell_up(s, "linux")
+        run(s, "linux", "uname -r", re.escape(linux_images.release))
+        s.send("poweroff\n")
+        s.expect(r"d1 \(linux\): shut down: poweroff", timeout=60)
+        s.expect(FREED, timeout=60)
         all_memory_back(s)
         assert s.wait(timeout=60) == EXIT_OK
 
