@@ -7,7 +7,11 @@ exits of the domain by reason (debug key 'e', typed as soon as the marker is
 seen) and the hypervisor's memory overhead for the domain (debug key 'm':
 pages Lares uses for it beyond the guest's own RAM) are reported too.
 
-    bench/linux_boot.py [--runs 3] [--cpu max] [--mem 256M] [--vcpus 1]
+    bench/linux_boot.py [--runs 3] [--cpu max] [--mem 256M] [--vcpus 1] [--bzimage]
+
+--bzimage adds a case booting the domU from Debian's bzImage (kernel=vmlinuz,
+decompressed by the hypervisor) and reports the decompression time Lares
+logs and the marker time against the vmlinux case.
 
 Results: docs/BENCHMARKS.md. The real Xen's figures are quoted from the
 anchor (../shared/anchors/xen), not run here.
@@ -16,6 +20,7 @@ import argparse
 import re
 import statistics
 import sys
+from pathlib import Path
 
 import qemu_timing as qt
 from linux_native import LINUX_MARKS, linux_images
@@ -34,6 +39,12 @@ EXITS_RE = re.compile(r"d1 \(linux\): (\d+) VM exits; most frequent:(.*)$")
 FREE_RE = re.compile(r"memory: (\d+) pages free, (\d+) before the boot domains were built")
 DOM_RE = re.compile(r"memory: d1 \(linux\): (\d+) pages, limit (\d+)")
 TIMED = ("domain built", "run /init", "initramfs marker")
+BZIMAGE_MARKS = {
+    "kernel decompressed": r"domain linux: kernel: bzImage ",
+    **{k: LARES_MARKS[k] for k in TIMED},
+}
+UNPACK_RE = re.compile(r"domain linux: kernel: bzImage (\S+), xz ([\d.]+) MiB -> ([\d.]+) MiB "
+                       r"in ([\d.]+) s")
 
 
 def lares_case(img, a):
@@ -43,6 +54,24 @@ def lares_case(img, a):
                           append=domain, cpu=a.cpu, mem="1G", smp=max(a.smp, a.vcpus))
     return qt.Case(f"lares + linux {img['release']} domU", cmd, LARES_MARKS, a.timeout,
                    keys={"initramfs marker": SWITCH + b"e", "exit report": b"m"})
+
+
+def bzimage_case(img, a):
+    vmlinuz = Path(img["vmlinux"]).parent / "vmlinuz"
+    domain = (f"domain=linux,kernel=vmlinuz,initrd=initramfs.cpio.gz,memory={a.mem},"
+              f'vcpus={a.vcpus},cmdline="console=hvc0"')
+    cmd = qt.qemu_command(kernel=qt.BUILD / "lares.elf", modules=[vmlinuz, img["initramfs"]],
+                          append=domain, cpu=a.cpu, mem="1G", smp=max(a.smp, a.vcpus))
+    return qt.Case(f"lares + linux {img['release']} domU from bzImage", cmd, BZIMAGE_MARKS,
+                   a.timeout)
+
+
+def unpack_times(runs):
+    """The decompression as Lares logs it: (xz MiB, ELF MiB, [seconds per run])."""
+    found = [UNPACK_RE.search(t) for r in runs for _, t in r.lines]
+    found = [m for m in found if m]
+    return (found[0].group(2), found[0].group(3), [float(m.group(4)) for m in found]) if found \
+        else None
 
 
 def exit_table(runs):
@@ -76,6 +105,8 @@ def main():
     ap.add_argument("--vcpus", type=int, default=1)
     ap.add_argument("--smp", type=int, default=1, help="QEMU CPUs (at least --vcpus)")
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--bzimage", action="store_true",
+                    help="also boot the domU from the bzImage (the hypervisor decompresses it)")
     ap.add_argument("--logs", default=str(qt.BUILD / "bench" / "linux_boot"))
     a = ap.parse_args()
 
@@ -89,11 +120,18 @@ def main():
     lares = lares_case(img, a)
     lares.baseline = native.label
     cases = [trivial, native, lares]
+    bz = None
+    if a.bzimage:
+        bz = bzimage_case(img, a)
+        bz.baseline = native.label
+        cases.append(bz)
     results = qt.measure(cases, a.runs, a.logs)
 
     # The ratio column: against the native boot's marker (the trivial image's for itself).
     shown = [trivial, native,
              qt.Case(lares.label, lares.cmd, {k: lares.marks[k] for k in TIMED}, baseline=native.label)]
+    if bz:
+        shown.append(bz)
     print(f"kernel: {img['package']}; -cpu {a.cpu}; guest {a.mem}, {a.vcpus} vCPU(s)")
     print(qt.report(shown, results))
     nat = qt.best(results[native.label], "initramfs marker")
@@ -108,6 +146,16 @@ def main():
         ratios = sorted(l / n for n, l in pairs)
         print("per round: " + ", ".join(f"{r:.2f}" for r in ratios) +
               f"; median {statistics.median(ratios):.2f}")
+    if bz:
+        un = unpack_times(results[bz.label])
+        bzm = qt.best(results[bz.label], "initramfs marker")
+        if un:
+            print(f"\nbzImage decompression in Lares (its log): xz {un[0]} MiB -> {un[1]} MiB, "
+                  f"min {min(un[2]):.1f} s, median {statistics.median(un[2]):.1f} s "
+                  f"over {len(un[2])} runs")
+        if bzm and lar:
+            print(f"QEMU start -> initramfs marker: from bzImage {bzm:.3f} s, from vmlinux "
+                  f"{lar:.3f} s (+{bzm - lar:.3f} s)")
     print("\nVM exits of the domain when its marker appeared (debug key 'e'):\n")
     print(exit_table(results[lares.label]))
     mem = memory_overhead(results[lares.label])
