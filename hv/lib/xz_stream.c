@@ -274,8 +274,9 @@ static enum xz_status decode_block(struct xz_decoder *dec, struct cursor *c, uns
     if (b.x86)
         xz_bcj_x86_decode(out + out_start, produced, b.x86_start);
 
-    end = data_start + round4(b.size + in_used) - b.size; /* block padding, relative to its start */
-    if (end > c->end || end - data_start < in_used)
+    /* Header and data are padded to a multiple of 4; the header's size is one already. */
+    end = data_start + round4(in_used);
+    if (end > c->end)
         return fail(dec, XZ_ERR_TRUNCATED, "input ends inside block padding");
     for (size_t i = data_start + in_used; i < end; i++)
         if (c->in[i])
