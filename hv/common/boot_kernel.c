@@ -30,7 +30,6 @@ struct unpacked {
 };
 
 static struct unpacked unpacked[BOOT_MAX_MODULES];
-static u64 held_pages;
 static DEFINE_SPINLOCK(unpack_lock);
 
 static bool is_elf(const u8 *p, size_t len)
@@ -125,13 +124,8 @@ int boot_kernel_get(unsigned mod, const struct boot_module *m, const char *name,
     if (!u->elf && !u->failed) {
         int rc = unpack(u, img, len, name);
 
-        if (rc) {
+        if (rc)
             u->failed = rc;
-        } else {
-            spin_lock_irqsave(&unpack_lock, flags);
-            held_pages += u->pages;
-            spin_unlock_irqrestore(&unpack_lock, flags);
-        }
     } else if (u->elf) {
         printk("domain %s: kernel: bzImage decompressed already, shared\n", name);
     }
@@ -162,7 +156,6 @@ void boot_kernel_put(unsigned mod)
         elf = u->elf;
         pages = u->pages;
         u->elf = NULL;
-        held_pages -= pages;
     }
     spin_unlock_irqrestore(&unpack_lock, flags);
     if (elf) {
@@ -170,9 +163,4 @@ void boot_kernel_put(unsigned mod)
         printk("boot kernels: freed the decompressed kernel of module %u (%llu pages)\n", mod,
                (unsigned long long)pages);
     }
-}
-
-u64 boot_kernel_pages(void)
-{
-    return __atomic_load_n(&held_pages, __ATOMIC_RELAXED);
 }

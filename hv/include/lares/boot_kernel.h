@@ -21,7 +21,4 @@ int boot_kernel_get(unsigned mod, const struct boot_module *m, const char *name,
 /* One user of module mod's image is gone for good: the last one frees a decompressed copy. */
 void boot_kernel_put(unsigned mod);
 
-/* Pages held by decompressed kernels now (for reports and tests). */
-u64 boot_kernel_pages(void);
-
 #endif
