@@ -2,7 +2,8 @@
 # Loop a 4-vCPU test guest on `-smp 2` and count whole-machine triple
 # faults (docs/svm-under-qemu-notes.md, "hflags2 race"). Each run is one
 # QEMU process; a run fails when QEMU's status is not 33 or its
-# `-d cpu_reset` log says "Triple fault". Failed runs keep their serial
+# `-d cpu_reset` log says "Triple fault" (or the guest does not report
+# SUCCESS: a different bug, listed apart). Failed runs keep their serial
 # and QEMU logs in $OUT.
 #
 #   scripts/repro-host-triple-fault.sh [runs] [guest] [accel]
@@ -12,15 +13,17 @@
 # accel  QEMU -accel value (default tcg, i.e. multi-threaded TCG, where the
 #        QEMU 7.2 race hits about one run in 20-60; tcg,thread=single never does)
 #
-# env: OUT (default build/repro-tf), TMO per-run timeout in seconds (default 120)
+# env: OUT (default build/repro-tf), TMO per-run timeout in seconds (default 120),
+#      LARES_ELF the hypervisor image (default build/lares.elf; for A/B runs)
 set -u
 cd "$(dirname "$0")/.."
 RUNS=${1:-200}
 GUEST=${2:-smp}
 ACCEL=${3:-tcg}
 OUT=${OUT:-build/repro-tf}
+ELF=${LARES_ELF:-build/lares.elf}
 mkdir -p "$OUT"
-[ -f build/lares.elf ] && [ -f "build/guests/$GUEST.elf" ] || {
+[ -f "$ELF" ] && [ -f "build/guests/$GUEST.elf" ] || {
     echo "repro: build first (make; make guests)" >&2
     exit 2
 }
@@ -30,13 +33,21 @@ while [ "$i" -le "$RUNS" ]; do
     timeout -k 5 "${TMO:-120}" qemu-system-x86_64 -accel "$ACCEL" -M pc -cpu max -m 256M -smp 2 \
         -display none -monitor none -no-reboot -nic none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial "file:$OUT/run.serial" \
-        -kernel build/lares.elf -initrd "build/guests/$GUEST.elf" \
+        -kernel "$ELF" -initrd "build/guests/$GUEST.elf" \
         -append "qemu_exit domain=g,kernel=$GUEST.elf,memory=8M,vcpus=4,timeout=60" \
         -d cpu_reset,guest_errors -D "$OUT/run.log" 2>"$OUT/run.stderr"
     rc=$?
-    if [ "$rc" -ne 33 ] || grep -q "Triple fault" "$OUT/run.log"; then
+    if grep -q "Triple fault" "$OUT/run.log"; then
+        what="triple fault"
+    elif [ "$rc" -ne 33 ]; then
+        what="status $rc"
+    elif ! grep -q "Test result: SUCCESS" "$OUT/run.serial"; then
+        what="guest: $(grep -m1 -o "FAILURE: .*" "$OUT/run.serial" || echo "no SUCCESS")"
+    else
+        what=
+    fi
+    if [ -n "$what" ]; then
         fail=$((fail + 1))
-        grep -q "Triple fault" "$OUT/run.log" && what="triple fault" || what="status $rc"
         echo "run $i: $what (logs: $OUT/fail-$i.*)"
         cp "$OUT/run.serial" "$OUT/fail-$i.serial"
         cp "$OUT/run.log" "$OUT/fail-$i.log"
