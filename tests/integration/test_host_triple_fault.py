@@ -8,9 +8,10 @@ status 0), or hangs. Lares' FPU switch therefore never restores the x87
 registers of a vCPU whose x87 state is the init state (hvm/fpu.c): the test
 guests, which never use the x87, no longer trigger it.
 
-Before that, 10 of 200 runs of this guest failed (8 triple faults, 2
-hangs), so a batch of 30 catches a recurrence about four times in five.
-scripts/repro-host-triple-fault.sh is the longer loop.
+Before that, 10 and 16 of 200 runs of this guest failed in two batches
+(host and guest triple faults, hangs), so a batch of 30 catches a
+recurrence about four times in five. scripts/repro-host-triple-fault.sh is
+the longer loop.
 """
 import pytest
 
