@@ -5,12 +5,20 @@
  * is the CPU's current vCPU, exits included: the hypervisor never touches
  * them. hvm_ctxt_switch_from() saves them when the vCPU leaves the CPU,
  * hvm_ctxt_switch_to() loads them when it comes back.
+ *
+ * Loading a vCPU whose x87 registers are in their init state (every guest
+ * that never uses the x87) restores only the other components and then
+ * re-creates that state with FNINIT/FLDZ, without an x87 restore: under
+ * QEMU's multi-threaded TCG an x87 restore (FXRSTOR, XRSTOR of x87) on
+ * any CPU rewrites CPU 0's SVM flags and can reset the machine
+ * (docs/svm-under-qemu-notes.md, 1).
  */
 #include <lares/cpuid_policy.h>
 #include <lares/domain.h>
 #include <lares/errno.h>
 #include <lares/mm.h>
 #include <lares/string.h>
+#include <lares/x87_state.h>
 #include <asm/cpu.h>
 #include <asm/hvm/fpu.h>
 
@@ -144,16 +152,62 @@ void hvm_ctxt_switch_from(struct vcpu *v)
     __asm__ __volatile__("mov %%db3, %0" : "=r"(dr[3]));
 }
 
+/*
+ * The x87 init state with all eight registers zero, as an x87 restore of
+ * an init area would leave it (FNINIT alone keeps the previous owner's
+ * register contents, which the next FXSAVE/XSAVE would show the guest).
+ */
+static void load_x87_init(void)
+{
+    __asm__ __volatile__("fninit\n\t"
+                         "fldz\n\tfldz\n\tfldz\n\tfldz\n\t"
+                         "fldz\n\tfldz\n\tfldz\n\tfldz\n\t"
+                         "fninit");
+}
+
+/* MXCSR and XMM0-XMM15 from an FXSAVE area, without FXRSTOR. */
+static void load_sse_legacy(const u8 *area)
+{
+    __asm__ __volatile__("ldmxcsr 24(%0)\n\t"
+                         "movdqu 160(%0), %%xmm0\n\t"
+                         "movdqu 176(%0), %%xmm1\n\t"
+                         "movdqu 192(%0), %%xmm2\n\t"
+                         "movdqu 208(%0), %%xmm3\n\t"
+                         "movdqu 224(%0), %%xmm4\n\t"
+                         "movdqu 240(%0), %%xmm5\n\t"
+                         "movdqu 256(%0), %%xmm6\n\t"
+                         "movdqu 272(%0), %%xmm7\n\t"
+                         "movdqu 288(%0), %%xmm8\n\t"
+                         "movdqu 304(%0), %%xmm9\n\t"
+                         "movdqu 320(%0), %%xmm10\n\t"
+                         "movdqu 336(%0), %%xmm11\n\t"
+                         "movdqu 352(%0), %%xmm12\n\t"
+                         "movdqu 368(%0), %%xmm13\n\t"
+                         "movdqu 384(%0), %%xmm14\n\t"
+                         "movdqu 400(%0), %%xmm15"
+                         :
+                         : "r"(area)
+                         : "memory");
+}
+
 void hvm_ctxt_switch_to(struct vcpu *v)
 {
     const u64 *dr = v->hvm.dr;
+    bool x87_init = x87_area_is_init(v->hvm.fpu_area);
 
     if (use_xsave) {
+        /* Every component; all but x87 if that is in its init state. */
+        u32 lo = x87_init ? ~(u32)XSTATE_X87 : ~0u;
+
         xsetbv(0, v->hvm.xcr0);
-        __asm__ __volatile__("xrstor (%0)" : : "r"(v->hvm.fpu_area), "a"(~0u), "d"(~0u) : "memory");
+        __asm__ __volatile__("xrstor (%0)" : : "r"(v->hvm.fpu_area), "a"(lo), "d"(~0u) : "memory");
+    } else if (x87_init) {
+        load_sse_legacy(v->hvm.fpu_area);
     } else {
         __asm__ __volatile__("fxrstor (%0)" : : "r"(v->hvm.fpu_area) : "memory");
     }
+    if (x87_init)
+        load_x87_init();
     __asm__ __volatile__("mov %0, %%db0" : : "r"(dr[0]));
     __asm__ __volatile__("mov %0, %%db1" : : "r"(dr[1]));
     __asm__ __volatile__("mov %0, %%db2" : : "r"(dr[2]));
