@@ -92,8 +92,10 @@ static int svm_cpu_up(void)
 
     cpuid(CPUID_SVM_FEATURES, &r);
     svm_asid_cpu_init(r.ebx);
-    if (cpu == 0)
+    if (cpu == 0) {
         printk("svm: enabled (revision %u, %u ASIDs, features %#x)\n", r.eax & 0xff, r.ebx, r.edx);
+        svm_inject_quirk_init();
+    }
     return 0;
 }
 
@@ -144,6 +146,7 @@ static void svm_enter(struct vcpu *v)
     vmcb->rflags = r->rflags;
     vmcb->clean_bits = 0;
 
+    svm_inject_quirk_before_vmrun(vmcb);
     svm_vmrun(s->vmcb_pa, r, virt_to_phys(host_vmcb[cpu]));
 
     r->rax = vmcb->rax;

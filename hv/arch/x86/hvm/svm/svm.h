@@ -36,6 +36,10 @@ static inline struct svm_vcpu *to_svm(struct vcpu *v)
 /* entry.S */
 void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa);
 
+/* inject_quirk.c: QEMU TCG delivering an EVENTINJ interrupt twice */
+void svm_inject_quirk_init(void);
+void svm_inject_quirk_before_vmrun(const struct vmcb *vmcb);
+
 /* asid.c */
 void svm_asid_cpu_init(unsigned nr_asids);
 void svm_asid_assign(struct svm_vcpu *s);
