@@ -76,8 +76,8 @@ static bool running_under_qemu_tcg(void)
 
 void svm_inject_quirk_init(void)
 {
-    inject_exit = opt_inject_exit == QUIRK_ON ||
-                  (opt_inject_exit == QUIRK_AUTO && running_under_qemu_tcg());
+    inject_exit =
+        opt_inject_exit == QUIRK_ON || (opt_inject_exit == QUIRK_AUTO && running_under_qemu_tcg());
     if (inject_exit)
         printk("svm: an exit follows each injected interrupt (QEMU EVENTINJ quirk)\n");
 }
