@@ -28,7 +28,7 @@ CRASHING = {
 FREE_RE = re.compile(r"boot domains: all ended; free memory (\d+) pages, (\d+) before")
 
 
-def run(request, domains, smp=1, cpu="max", extra="", timeout=120):
+def run(request, domains, smp=1, cpu="max", extra="", timeout=120, accel="tcg"):
     """Boot with one domain per (name, guest[, more options]); each guest ELF is a module."""
     modules = []
     opts = []
@@ -39,7 +39,7 @@ def run(request, domains, smp=1, cpu="max", extra="", timeout=120):
         opts.append(",".join([f"domain={name},kernel={guest}.elf,memory=8M"] + more))
     append = " ".join(opts + ([extra] if extra else []))
     return boot(request, smp=smp, cpu=CPUS[cpu], append=append, modules=modules,
-                timeout=timeout)
+                timeout=timeout, accel=accel)
 
 
 def verdict(r, name):
