@@ -22,7 +22,9 @@ IMG=${LARES_CACHE:-cache}/linux
 echo "Lares with a Linux domU: at its shell, Ctrl-A three times switches the console" \
      "to Lares and back; Ctrl-] then x quits QEMU."
 status=0
-qemu-system-x86_64 -accel tcg -M pc -cpu max -m 1G -smp 2 -display none -monitor none \
+# One TCG thread for both CPUs: under QEMU 7.2's multi-threaded TCG a Linux
+# guest's x87 restores can reset the machine (docs/svm-under-qemu-notes.md, 1).
+qemu-system-x86_64 -accel tcg,thread=single -M pc -cpu max -m 1G -smp 2 -display none -monitor none \
     -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon chardev=con -echr 0x1d \
     -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -kernel build/lares.elf \
