@@ -221,15 +221,28 @@ static long bind_vcpu(struct vcpu *v, const struct evtchn_bind_vcpu *b)
     return rc;
 }
 
+static u32 next_open_port(struct domain *d, u32 from)
+{
+    unsigned long flags;
+    u32 p;
+
+    spin_lock_irqsave(&d->events.lock, flags);
+    p = evtchn_next_open(&d->events.ports, from);
+    spin_unlock_irqrestore(&d->events.lock, flags);
+    return p;
+}
+
 static long reset(struct vcpu *v, domid_t dom)
 {
     struct domain *d = v->domain;
-    struct evtchn_table *t = &d->events.ports;
 
     if (!is_self(v, dom))
         return other_domain_error(dom);
-    /* Hypervisor ends survive a reset (close refuses them): skip over them. */
-    for (u32 p = evtchn_next_open(t, 1); p; p = evtchn_next_open(t, p + 1))
+    /*
+     * Hypervisor ends survive a reset (close refuses them): skip over them.
+     * The scan holds the table's lock: other vCPUs may be growing it.
+     */
+    for (u32 p = next_open_port(d, 1); p; p = next_open_port(d, p + 1))
         close_port(d, p);
     return 0;
 }

@@ -243,7 +243,7 @@ static int populate_extent(struct domain *d, u64 gfn, unsigned order)
 {
     u64 n = 1ull << order;
 
-    if (!IS_ALIGNED(gfn, n) || gfn + n > NPT_MAX_GFN)
+    if (!IS_ALIGNED(gfn, n) || gfn >= NPT_MAX_GFN || n > NPT_MAX_GFN - gfn)
         return -EINVAL;
     for (u64 j = 0; j < n; j++)
         physmap_forget(d, gfn + j);

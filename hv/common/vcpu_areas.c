@@ -78,11 +78,11 @@ static void area_write(struct vcpu *v, u32 off, const void *src, u32 len)
 }
 
 /*
- * Copy the runstate into the guest's area (the scheduler's lock of v
- * serialises writers). With VMASST_TYPE_runstate_update_flag the guest
- * retries while bit 63 of state_entry_time is set, so it is set around the
- * copy; without, the guest retries while state_entry_time changes between
- * its two reads of it.
+ * Copy the runstate into the guest's area (the scheduler's lock serialises
+ * writers and changes of the area). With VMASST_TYPE_runstate_update_flag
+ * the guest retries while bit 63 of state_entry_time is set, so it is set
+ * around the copy; without, the guest retries while state_entry_time
+ * changes between its two reads of it.
  */
 static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
 {
@@ -90,7 +90,7 @@ static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
     bool flag = READ_ONCE(v->domain->events.runstate_update_flag);
     struct vcpu_runstate_info copy = *r;
 
-    if (!READ_ONCE(v->events.runstate_area[0]))
+    if (!v->events.runstate_area[0])
         return;
     if (flag) {
         copy.state_entry_time |= XEN_RUNSTATE_UPDATE;
@@ -124,40 +124,54 @@ static int pin_gva(struct vcpu *caller, u64 gva, u8 **p)
     return 0;
 }
 
+struct runstate_area_change {
+    struct vcpu *v;
+    u8 *first, *second; /* first NULL: unregister */
+    u32 split;
+};
+
+/*
+ * Under the scheduler's lock: a switch of v on another CPU publishes its
+ * runstate through these pointers, and the caller may name any vCPU of its
+ * domain, running or not.
+ */
+static void change_runstate_area(void *arg)
+{
+    const struct runstate_area_change *c = arg;
+    struct vcpu *v = c->v;
+    struct vcpu_runstate_info now;
+
+    v->events.runstate_area[0] = c->first;
+    v->events.runstate_area[1] = c->second;
+    v->events.runstate_split = c->split;
+    /*
+     * As Xen: the totals as of the last state change, the current state
+     * since state_entry_time (the guest adds the open period itself).
+     */
+    now = v->sched.runstate;
+    publish_runstate(v, &now);
+}
+
 long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
 {
     struct vcpu_register_runstate_memory_area area;
-    struct vcpu_runstate_info now;
-    u8 *first, *second = NULL;
+    struct runstate_area_change c = {.v = v};
     u64 gva;
-    u32 split;
 
     if (copy_from_guest(caller, &area, arg, sizeof(area)))
         return -EFAULT;
     gva = area.addr.p;
-    if (!gva) {
-        WRITE_ONCE(v->events.runstate_area[0], NULL); /* no more updates */
-        return 0;
+    if (gva) {
+        c.split = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
+        if (c.split > sizeof(struct vcpu_runstate_info))
+            c.split = sizeof(struct vcpu_runstate_info);
+        /* An earlier area's pages stay pinned: they are the guest's own RAM. */
+        if (pin_gva(caller, gva, &c.first))
+            return -EFAULT;
+        if (c.split < sizeof(struct vcpu_runstate_info) &&
+            pin_gva(caller, gva + c.split, &c.second))
+            return -EFAULT;
     }
-    split = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
-    if (split > sizeof(now))
-        split = sizeof(now);
-    if (pin_gva(caller, gva, &first))
-        return -EFAULT;
-    if (split < sizeof(now) && pin_gva(caller, gva + split, &second))
-        return -EFAULT;
-    /* Replaces an earlier area (its pages stay pinned: they are the guest's own RAM). */
-    WRITE_ONCE(v->events.runstate_area[0], NULL);
-    v->events.runstate_area[1] = second;
-    v->events.runstate_split = split;
-    WRITE_ONCE(v->events.runstate_area[0], first);
-    /*
-     * As Xen: the totals as of the last state change, the current state
-     * since state_entry_time (the guest adds the open period itself). The
-     * scheduler changes them only when v is switched, which it is not
-     * now: v is the caller, or not running at all.
-     */
-    now = v->sched.runstate;
-    publish_runstate(v, &now);
+    schedule_locked_call(change_runstate_area, &c); /* no more updates if gva was 0 */
     return 0;
 }

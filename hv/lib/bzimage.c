@@ -62,7 +62,9 @@ enum bzimage_status bzimage_header_parse(const u8 *img, size_t len, struct bzima
         return BZIMAGE_PAYLOAD_BEYOND;
     bz->payload = img + bz->payload_start;
     kv = le16(img + OFF_KERNEL_VERSION);
-    bz->kernel_version_off = kv && 0x200u + kv < len ? (u16)(0x200 + kv) : 0;
+    /* The offset counts from 0x200 and must still fit the 16-bit field it is kept in. */
+    bz->kernel_version_off =
+        kv && kv <= 0xffffu - 0x200u && 0x200u + kv < len ? (u16)(0x200 + kv) : 0;
     return BZIMAGE_OK;
 }
 

@@ -101,6 +101,14 @@ static enum xz_status read_vli(struct xz_decoder *dec, struct cursor *c, u64 *va
 }
 
 /* False if a sum would pass 2^63 (the largest size the format can express). */
+/* Field by field: the struct's padding bytes have no defined value. */
+static bool digests_equal(const struct index_digest *a, const struct index_digest *b)
+{
+    return a->count == b->count && a->unpadded_sum == b->unpadded_sum &&
+           a->padded_sum == b->padded_sum && a->uncompressed_sum == b->uncompressed_sum &&
+           a->crc == b->crc;
+}
+
 static bool digest_add(const struct xz_decoder *dec, struct index_digest *d, u64 unpadded,
                        u64 uncompressed)
 {
@@ -365,7 +373,7 @@ static enum xz_status decode_stream(struct xz_decoder *dec, struct cursor *c, u8
     st = read_index(dec, c, &records, &index_size);
     if (st)
         return st;
-    if (memcmp(&blocks, &records, sizeof(blocks)))
+    if (!digests_equal(&blocks, &records))
         return fail(dec, XZ_ERR_INDEX, "index does not match the blocks");
     if (c->end - c->pos < FOOTER_SIZE)
         return fail(dec, XZ_ERR_TRUNCATED, "input ends before the stream footer");

@@ -284,6 +284,17 @@ void schedule_slice_expired(void)
     sched_cpus[smp_processor_id()].preempt = true;
 }
 
+/* Run fn(arg) under the scheduler's lock: serialised with every switch (and its runstate publish).
+ */
+void schedule_locked_call(void (*fn)(void *arg), void *arg)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&sched_lock, flags);
+    fn(arg);
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
 void schedule_get_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 {
     unsigned long flags;

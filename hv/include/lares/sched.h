@@ -81,6 +81,7 @@ bool schedule_preempt_pending(void);
 
 /* v's runstate (the one source of truth, also for the guest's runstate area) as of now. */
 void schedule_get_runstate(struct vcpu *v, struct vcpu_runstate_info *out);
+void schedule_locked_call(void (*fn)(void *arg), void *arg);
 /* Nanoseconds the domain's vCPUs have run, in all. */
 u64 schedule_domain_cpu_time(struct domain *d);
 

@@ -88,6 +88,9 @@ void svm_inject_quirk_before_vmrun(const struct vmcb *vmcb)
 
     if (!inject_exit || !(ev & SVM_EVT_V) || (ev & SVM_EVT_TYPE_MASK) != SVM_EVT_TYPE_INTR)
         return;
-    /* Interrupts are off and stay blocked (GIF = 0) until VMRUN: it is pending there. */
+    /*
+     * Host IF is clear here (hvm_run), and GIF from the CLGI in svm_vmrun on:
+     * the IPI stays pending until VMRUN sets GIF, then forces the exit.
+     */
     apic_send_ipi(this_cpu()->apic_id, APIC_DM_FIXED, EVENT_CHECK_VECTOR);
 }
