@@ -125,8 +125,10 @@ static long add_to_physmap(struct vcpu *v, u64 arg, bool compat)
         return rc;
     case XENMAPSPACE_grant_table:
         spin_lock(&d->physmap_lock);
-        physmap_forget(d, x.gpfn);
+        /* It forgets a grant frame it replaces at gpfn, after checking idx. */
         rc = gnttab_physmap_add(d, x.idx, x.gpfn);
+        if (!rc && d->shared_info_gfn == x.gpfn)
+            d->shared_info_gfn = SHARED_INFO_GFN_NONE;
         spin_unlock(&d->physmap_lock);
         return rc;
     default:

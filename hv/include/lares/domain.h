@@ -224,6 +224,7 @@ int hvm_params_domain_init(struct domain *d);
 int domain_gnttab_init(struct domain *d, unsigned int max_frames);
 void domain_gnttab_destroy(struct domain *d);
 unsigned int domain_gnttab_frames(const struct domain *d);
+/* Map grant frame idx at gpfn (replacing a grant frame there); -EINVAL for a bad idx, nothing changed. */
 int gnttab_physmap_add(struct domain *d, u64 idx, u64 gpfn);
 void gnttab_physmap_forget(struct domain *d, u64 gfn);
 

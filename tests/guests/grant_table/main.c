@@ -131,6 +131,12 @@ static void check_frames(void)
               gfns[3] == GFN_C,
           "frames: %#lx %#lx %#lx %#lx", gfns[0], gfns[1], gfns[2], gfns[3]);
 
+    /* A refused index leaves the frame already at that GFN where it is (as Xen: check first). */
+    rc = map_frame(MAX_FRAMES, GFN_C);
+    check(rc == -EINVAL, "add_to_physmap(grant frame %u over frame 3): rc %ld", MAX_FRAMES, rc);
+    check(frames(4, gfns) == GNTST_okay && gfns[3] == GFN_C,
+          "frame 3 at %#lx after a refused add_to_physmap at its GFN", gfns[3]);
+
     /* Beyond the limit, and v2 status frames. */
     rc = map_frame(MAX_FRAMES, GFN_C + 1);
     check(rc == -EINVAL, "add_to_physmap(grant frame %u): rc %ld", MAX_FRAMES, rc);
