@@ -4,6 +4,11 @@
 
 static LIST_HEAD(queue);
 static DEFINE_SPINLOCK(queue_lock);
+/*
+ * Both flags change under queue_lock. The runner also takes the jobs queued
+ * while it runs, and clears both only once it has found the queue empty
+ * under the lock, so no job is left queued with nobody to run it.
+ */
 static bool pending; /* queue non-empty: lets deferred_work_run() skip the lock */
 static bool running; /* a CPU is running jobs: the others leave the queue to it */
 
@@ -33,7 +38,15 @@ bool defer_work(struct deferred_work *w)
 
 bool deferred_work_pending(void)
 {
-    return __atomic_load_n(&pending, __ATOMIC_ACQUIRE);
+    /*
+     * Work queued while another CPU runs jobs is that CPU's: an idle CPU
+     * that woke for it would only find the queue taken and come straight
+     * back -- a busy loop for as long as the job runs (seconds, for a
+     * domain build), which starves the runner when the CPUs share a core
+     * or, under QEMU, a single emulation thread.
+     */
+    return __atomic_load_n(&pending, __ATOMIC_ACQUIRE) &&
+           !__atomic_load_n(&running, __ATOMIC_ACQUIRE);
 }
 
 void deferred_work_run(void)
@@ -47,7 +60,7 @@ void deferred_work_run(void)
         spin_unlock_irqrestore(&queue_lock, flags);
         return;
     }
-    running = true;
+    __atomic_store_n(&running, true, __ATOMIC_RELEASE);
     while (!list_empty(&queue)) {
         struct deferred_work *w = list_first_entry(&queue, struct deferred_work, list);
 
@@ -57,7 +70,7 @@ void deferred_work_run(void)
         w->fn(w->data);
         spin_lock_irqsave(&queue_lock, flags);
     }
-    running = false;
+    __atomic_store_n(&running, false, __ATOMIC_RELEASE);
     __atomic_store_n(&pending, false, __ATOMIC_RELEASE);
     spin_unlock_irqrestore(&queue_lock, flags);
 }

@@ -56,6 +56,8 @@ def qemu_command(*, smp=1, mem="256M", cpu="max", append="", modules=(), kernel=
             # QEMU separates modules with commas; a literal comma is ",,".
             cmd += ["-initrd", ",".join(str(m).replace(",", ",,") for m in modules)]
     cmd += list(extra)
+    # For debugging a test: LARES_QEMU_EXTRA="-s" lets gdb attach (docs/development.md).
+    cmd += os.environ.get("LARES_QEMU_EXTRA", "").split()
     return cmd
 
 
