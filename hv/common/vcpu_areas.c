@@ -9,7 +9,11 @@
  * the pointers kept here stay valid until the domain is destroyed. The
  * runstate area is given as a guest-virtual address; it is translated once,
  * at registration (Linux keeps it in per-CPU kernel memory that never moves),
- * and may straddle two pages.
+ * and may straddle two pages. A 32-bit guest registers it from 32-bit code
+ * and gets the 32-bit layout (struct compat_runstate_info). Xen picks the
+ * layout by the width it latched for the whole domain (at the hypercall page
+ * or HVM_PARAM_CALLBACK_IRQ); the two agree for a guest that does not
+ * change modes between those calls.
  */
 #include <lares/domain.h>
 #include <lares/errno.h>
@@ -86,18 +90,27 @@ static void area_write(struct vcpu *v, u32 off, const void *src, u32 len)
  */
 static void publish_runstate(struct vcpu *v, const struct vcpu_runstate_info *r)
 {
-    const u32 entry = offsetof(struct vcpu_runstate_info, state_entry_time);
+    bool compat = v->events.runstate_compat;
+    const u32 entry = compat ? offsetof(struct compat_runstate_info, state_entry_time)
+                             : offsetof(struct vcpu_runstate_info, state_entry_time);
     bool flag = READ_ONCE(v->domain->events.runstate_update_flag);
     struct vcpu_runstate_info copy = *r;
+    struct compat_runstate_info copy32;
+    u64 marked = r->state_entry_time | XEN_RUNSTATE_UPDATE;
 
     if (!v->events.runstate_area[0])
         return;
     if (flag) {
-        copy.state_entry_time |= XEN_RUNSTATE_UPDATE;
-        area_write(v, entry, &copy.state_entry_time, sizeof(copy.state_entry_time));
+        copy.state_entry_time = marked;
+        area_write(v, entry, &marked, sizeof(marked));
         __atomic_thread_fence(__ATOMIC_RELEASE);
     }
-    area_write(v, 0, &copy, sizeof(copy));
+    if (compat) {
+        runstate_to_compat(&copy, &copy32);
+        area_write(v, 0, &copy32, sizeof(copy32));
+    } else {
+        area_write(v, 0, &copy, sizeof(copy));
+    }
     if (flag) {
         __atomic_thread_fence(__ATOMIC_RELEASE);
         area_write(v, entry, &r->state_entry_time, sizeof(r->state_entry_time));
@@ -128,6 +141,7 @@ struct runstate_area_change {
     struct vcpu *v;
     u8 *first, *second; /* first NULL: unregister */
     u32 split;
+    bool compat;
 };
 
 /*
@@ -144,6 +158,7 @@ static void change_runstate_area(void *arg)
     v->events.runstate_area[0] = c->first;
     v->events.runstate_area[1] = c->second;
     v->events.runstate_split = c->split;
+    v->events.runstate_compat = c->compat;
     /*
      * As Xen: the totals as of the last state change, the current state
      * since state_entry_time (the guest adds the open period itself).
@@ -152,24 +167,32 @@ static void change_runstate_area(void *arg)
     publish_runstate(v, &now);
 }
 
-long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg)
+long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg, bool compat)
 {
     struct vcpu_register_runstate_memory_area area;
-    struct runstate_area_change c = {.v = v};
+    struct runstate_area_change c = {.v = v, .compat = compat};
+    u32 size = compat ? sizeof(struct compat_runstate_info) : sizeof(struct vcpu_runstate_info);
+    u32 gva32;
     u64 gva;
 
-    if (copy_from_guest(caller, &area, arg, sizeof(area)))
-        return -EFAULT;
-    gva = area.addr.p;
+    /* From 32-bit code the argument is a 4-byte guest handle (Xen reads no more). */
+    if (compat) {
+        if (copy_from_guest(caller, &gva32, arg, sizeof(gva32)))
+            return -EFAULT;
+        gva = gva32;
+    } else {
+        if (copy_from_guest(caller, &area, arg, sizeof(area)))
+            return -EFAULT;
+        gva = area.addr.p;
+    }
     if (gva) {
         c.split = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
-        if (c.split > sizeof(struct vcpu_runstate_info))
-            c.split = sizeof(struct vcpu_runstate_info);
+        if (c.split > size)
+            c.split = size;
         /* An earlier area's pages stay pinned: they are the guest's own RAM. */
         if (pin_gva(caller, gva, &c.first))
             return -EFAULT;
-        if (c.split < sizeof(struct vcpu_runstate_info) &&
-            pin_gva(caller, gva + c.split, &c.second))
+        if (c.split < size && pin_gva(caller, gva + c.split, &c.second))
             return -EFAULT;
     }
     schedule_locked_call(change_runstate_area, &c); /* no more updates if gva was 0 */

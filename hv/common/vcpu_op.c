@@ -11,6 +11,7 @@
 #include <lares/errno.h>
 #include <lares/guest_access.h>
 #include <lares/hypercall.h>
+#include <lares/runstate.h>
 #include <lares/sched.h>
 #include <asm/hvm/hvm.h>
 #include <public/hvm/hvm_vcpu.h>
@@ -20,14 +21,6 @@
 
 typedef long (*vcpu_op_fn)(struct vcpu *v, struct vcpu *caller, const struct hypercall_args *a);
 
-/* A 32-bit guest's vcpu_runstate_info: its 64-bit members are only 4-byte aligned. */
-struct compat_runstate_info {
-    u32 state;
-    u64 state_entry_time;
-    u64 time[4];
-} __attribute__((packed));
-_Static_assert(sizeof(struct compat_runstate_info) == 44, "compat runstate");
-
 static long get_runstate(struct vcpu *v, struct vcpu *caller, const struct hypercall_args *a)
 {
     struct vcpu_runstate_info r;
@@ -36,10 +29,7 @@ static long get_runstate(struct vcpu *v, struct vcpu *caller, const struct hyper
     schedule_get_runstate(v, &r);
     if (!a->compat)
         return copy_to_guest(caller, a->arg[2], &r, sizeof(r)) ? -EFAULT : 0;
-    c.state = (u32)r.state;
-    c.state_entry_time = r.state_entry_time;
-    for (unsigned i = 0; i < 4; i++)
-        c.time[i] = r.time[i];
+    runstate_to_compat(&r, &c);
     return copy_to_guest(caller, a->arg[2], &c, sizeof(c)) ? -EFAULT : 0;
 }
 
@@ -78,7 +68,7 @@ static long is_up(struct vcpu *v, struct vcpu *caller, const struct hypercall_ar
 
 static long register_runstate(struct vcpu *v, struct vcpu *caller, const struct hypercall_args *a)
 {
-    return vcpu_register_runstate_area(v, caller, a->arg[2]);
+    return vcpu_register_runstate_area(v, caller, a->arg[2], a->compat);
 }
 
 static long register_vcpu_info(struct vcpu *v, struct vcpu *caller, const struct hypercall_args *a)

@@ -18,6 +18,6 @@ void vcpu_poll_timer_stop(struct vcpu *v);
 
 /* vcpu_areas.c */
 long vcpu_register_vcpu_info(struct vcpu *v, struct vcpu *caller, u64 arg);
-long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg);
+long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg, bool compat);
 
 #endif

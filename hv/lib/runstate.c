@@ -28,3 +28,11 @@ void runstate_snapshot(const struct vcpu_runstate_info *r, s_time_t now,
     *out = *r;
     out->time[r->state] += elapsed(r, now);
 }
+
+void runstate_to_compat(const struct vcpu_runstate_info *r, struct compat_runstate_info *c)
+{
+    c->state = (u32)r->state;
+    c->state_entry_time = r->state_entry_time;
+    for (unsigned int i = 0; i < RUNSTATE_COUNT; i++)
+        c->time[i] = r->time[i];
+}

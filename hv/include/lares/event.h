@@ -63,6 +63,7 @@ struct vcpu_events {
     /* The guest's copy of its runstate (VCPUOP_register_runstate_memory_area). */
     u8 *runstate_area[2]; /* the area's bytes in its first and (if split) second page */
     u32 runstate_split;   /* how many of its bytes lie in the first page */
+    bool runstate_compat; /* in the 32-bit layout: registered from 32-bit code */
 };
 
 /* ---- lifetime (called by domain.c) ---- */

@@ -18,6 +18,21 @@
 
 #define RUNSTATE_COUNT 4
 
+/*
+ * The same record as a 32-bit guest lays it out: its 64-bit members are only
+ * 4-byte aligned, so state_entry_time sits at offset 4 and the whole is 44
+ * bytes, not 48.
+ */
+struct compat_runstate_info {
+    u32 state;
+    u64 state_entry_time;
+    u64 time[RUNSTATE_COUNT];
+} __attribute__((packed));
+_Static_assert(sizeof(struct compat_runstate_info) == 44, "compat runstate layout");
+
+/* @r in the 32-bit layout (the XEN_RUNSTATE_UPDATE bit of state_entry_time included). */
+void runstate_to_compat(const struct vcpu_runstate_info *r, struct compat_runstate_info *c);
+
 void runstate_init(struct vcpu_runstate_info *r, int state, s_time_t now);
 
 /*

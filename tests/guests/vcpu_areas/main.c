@@ -12,11 +12,19 @@
  * VCPUOP_register_runstate_memory_area (here straddling two pages): the
  * area shows the vCPU running, then the time it spent blocked after a
  * SCHEDOP_block; address 0 stops the updates. VCPUOP_get_runstate_info
- * agrees. vm_assist(runstate_update_flag) is accepted. Run with vcpus=2.
+ * agrees. vm_assist(runstate_update_flag) is accepted. Registered from
+ * 32-bit code (a 4-byte handle), the area has the 32-bit layout -- 44 bytes,
+ * state_entry_time at offset 4 -- at registration and at every switch, and
+ * nothing past it is written. (Xen picks that layout by the width it latched
+ * at HVM_PARAM_CALLBACK_IRQ, so the vector is set again from 32-bit code
+ * first, and from 64-bit code afterwards.) Run with vcpus=2.
  */
 #include <guest.h>
+#include <guest/compat.h>
 #include <guest/events.h>
 #include <guest/pvclock.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <public/memory.h>
 
 const char test_title[] = "vcpu_areas: register_vcpu_info and the runstate area";
@@ -177,6 +185,86 @@ static void runstate_area(void)
     events_clear_upcall(0);
 }
 
+/* A 32-bit guest's vcpu_runstate_info: 64-bit members 4-byte aligned, 44 bytes. */
+struct runstate32 {
+    u32 state;
+    u64 state_entry_time;
+    u64 time[4];
+} __attribute__((packed));
+
+static void read_area32(volatile struct runstate32 *a, struct vcpu_runstate_info *r)
+{
+    u64 t;
+
+    do {
+        t = a->state_entry_time;
+        __asm__ __volatile__("lfence" ::: "memory");
+        r->state = (int)a->state;
+        for (int i = 0; i < 4; i++)
+            r->time[i] = a->time[i];
+        r->state_entry_time = a->state_entry_time;
+        __asm__ __volatile__("lfence" ::: "memory");
+    } while (t != a->state_entry_time || (t & XEN_RUNSTATE_UPDATE));
+}
+
+/* HVM_PARAM_CALLBACK_IRQ set again to what it is, from 32- or 64-bit code. */
+static long reset_callback(bool from32)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ};
+    long rc = hypercall_hvm_op(HVMOP_get_param, &p);
+
+    if (rc || !from32)
+        return rc ? rc : hypercall_hvm_op(HVMOP_set_param, &p);
+    return (int)hypercall32(__HYPERVISOR_hvm_op, HVMOP_set_param, (u32)(u64)&p, 0, 0, 0);
+}
+
+static void runstate_area32(void)
+{
+    /* 44 bytes straddling the boundary of pages[1] and pages[2], then 4 bytes that must stay. */
+    volatile struct runstate32 *a = (volatile struct runstate32 *)(pages[2] - 20);
+    volatile u32 *after = (volatile u32 *)(pages[2] + 24);
+    u32 handle = (u32)(u64)a;
+    struct vcpu_register_runstate_memory_area none = {.addr.p = 0};
+    struct vcpu_runstate_info r0, r1;
+    u32 tport;
+    long rc;
+
+    compat_init();
+    memset(pages[1], 0xff, sizeof(pages[1]));
+    memset(pages[2], 0xee, 64);
+    if (!check(evtchn_bind_virq(VIRQ_TIMER, 0, &tport) == 0, "bind VIRQ_TIMER"))
+        return;
+    evtchn_clear(tport);
+    events_clear_upcall(0);
+    check(reset_callback(true) == 0, "set HVM_PARAM_CALLBACK_IRQ from 32-bit code");
+    rc = (int)hypercall32(__HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0,
+                          (u32)(u64)&handle, 0, 0);
+    if (!check(rc == 0, "register_runstate_memory_area from 32-bit code: rc %ld", rc))
+        goto out;
+    read_area32(a, &r0);
+    check(r0.state == RUNSTATE_running, "32-bit area: state %d while running", r0.state);
+    check(r0.state_entry_time && r0.state_entry_time <= xen_now(),
+          "32-bit area: state_entry_time %lu at offset 4 (now %lu)", r0.state_entry_time,
+          xen_now());
+    check(*after == 0xeeeeeeee, "32-bit area: bytes 44-47 written (%#x)", *after);
+
+    vcpu_singleshot(0, xen_now() + 20 * MS, 0);
+    check(sched_block() == 0, "block");
+    read_area32(a, &r1);
+    check(r1.state == RUNSTATE_running, "32-bit area: state %d after waking", r1.state);
+    check(r1.time[RUNSTATE_blocked] > r0.time[RUNSTATE_blocked],
+          "32-bit area: no blocked time after a switch: %lu", r1.time[RUNSTATE_blocked]);
+    check(r1.state_entry_time > r0.state_entry_time, "32-bit area: state_entry_time did not move");
+    check(*after == 0xeeeeeeee, "32-bit area: bytes 44-47 written at a switch (%#x)", *after);
+    printk("  runstate from 32-bit code: 44 bytes, blocked %lu us\n",
+           r1.time[RUNSTATE_blocked] / 1000);
+    check(hypercall_vcpu_op(VCPUOP_register_runstate_memory_area, 0, &none) == 0, "unregister");
+out:
+    check(reset_callback(false) == 0, "set HVM_PARAM_CALLBACK_IRQ from 64-bit code");
+    evtchn_close(tport);
+    events_clear_upcall(0);
+}
+
 static void ignore_upcall(struct cpu_regs *regs)
 {
     events_scan(0, NULL);
@@ -194,5 +282,6 @@ void test_main(void)
     moved_vcpu_info();
     other_vcpu();
     runstate_area();
+    runstate_area32();
     test_success();
 }
