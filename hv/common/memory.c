@@ -28,8 +28,12 @@
 
 /* Largest extent a domU may ask for (Xen's CONFIG_DOMU_MAX_ORDER): 2 MiB. */
 #define MEMOP_MAX_ORDER 9
-/* Extents handled per exit before the call is continued (bounds the time in the hypervisor). */
-#define MEMOP_EXTENTS_PER_CALL 256
+/*
+ * Frames handled per exit before the call is continued: bounds the time in
+ * the hypervisor whatever the extent size (at least one extent per exit, so
+ * 2 MiB extents go one at a time).
+ */
+#define MEMOP_PAGES_PER_CALL 512
 
 struct compat_add_to_physmap {
     u16 domid;
@@ -260,7 +264,7 @@ static int populate_extent(struct domain *d, u64 gfn, unsigned order)
 static long reservation_op(struct vcpu *v, unsigned op, u64 start, u64 arg, bool compat)
 {
     struct reservation_args r;
-    u64 i;
+    u64 i, pages = 0;
 
     if (read_reservation(v, arg, compat, &r))
         return (long)start; /* Xen reports "nothing done" for bad arguments */
@@ -271,16 +275,17 @@ static long reservation_op(struct vcpu *v, unsigned op, u64 start, u64 arg, bool
     for (i = start; i < r.nr; i++) {
         u64 gfn;
 
-        if (i - start == MEMOP_EXTENTS_PER_CALL)
+        if (pages >= MEMOP_PAGES_PER_CALL)
             break;
         if (read_extent(v, &r, i, &gfn))
             break;
         if (op == XENMEM_decrease_reservation ? release_extent(r.d, gfn, r.order)
                                               : populate_extent(r.d, gfn, r.order))
             break;
+        pages += 1ull << r.order;
     }
     spin_unlock(&r.d->physmap_lock);
-    if (i - start == MEMOP_EXTENTS_PER_CALL && i < r.nr)
+    if (pages >= MEMOP_PAGES_PER_CALL && i < r.nr)
         return hypercall_continue(0, op | (i << MEMOP_EXTENT_SHIFT));
     return (long)i;
 }
