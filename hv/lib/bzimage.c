@@ -5,6 +5,7 @@
  */
 #include <lares/bzimage.h>
 #include <lares/string.h>
+#include <lares/unaligned.h>
 
 /* File offsets of setup-header fields (boot protocol). */
 #define OFF_SETUP_SECTS 0x1f1
@@ -19,19 +20,9 @@
 #define BOOT_FLAG 0xaa55
 #define SECTOR 512
 
-static u16 le16(const u8 *p)
-{
-    return (u16)(p[0] | p[1] << 8);
-}
-
-static u32 le32(const u8 *p)
-{
-    return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
 bool bzimage_probe(const u8 *img, size_t len)
 {
-    return len >= SETUP_HEADER_END && le16(img + OFF_BOOT_FLAG) == BOOT_FLAG &&
+    return len >= SETUP_HEADER_END && get_unaligned_u16(img + OFF_BOOT_FLAG) == BOOT_FLAG &&
            !memcmp(img + OFF_HEADER, "HdrS", 4);
 }
 
@@ -42,26 +33,26 @@ enum bzimage_status bzimage_header_parse(const u8 *img, size_t len, struct bzima
     memset(bz, 0, sizeof(*bz));
     if (len < SETUP_HEADER_END)
         return BZIMAGE_TOO_SHORT;
-    bz->boot_flag = le16(img + OFF_BOOT_FLAG);
+    bz->boot_flag = get_unaligned_u16(img + OFF_BOOT_FLAG);
     if (bz->boot_flag != BOOT_FLAG)
         return BZIMAGE_NO_BOOT_FLAG;
     if (memcmp(img + OFF_HEADER, "HdrS", 4))
         return BZIMAGE_NO_HDRS;
-    bz->version = le16(img + OFF_VERSION);
+    bz->version = get_unaligned_u16(img + OFF_VERSION);
     if (bz->version < BZIMAGE_MIN_VERSION)
         return BZIMAGE_OLD_PROTOCOL;
 
     /* A zero setup_sects means 4, for historical reasons. */
     bz->setup_sects = img[OFF_SETUP_SECTS] ? img[OFF_SETUP_SECTS] : 4;
     /* payload_offset counts from the protected-mode code, after the setup sectors. */
-    bz->payload_start = (u64)(bz->setup_sects + 1) * SECTOR + le32(img + OFF_PAYLOAD_OFFSET);
-    bz->payload_length = le32(img + OFF_PAYLOAD_LENGTH);
+    bz->payload_start = (u64)(bz->setup_sects + 1) * SECTOR + get_unaligned_u32(img + OFF_PAYLOAD_OFFSET);
+    bz->payload_length = get_unaligned_u32(img + OFF_PAYLOAD_LENGTH);
     if (!bz->payload_length)
         return BZIMAGE_EMPTY_PAYLOAD;
     if (bz->payload_start > len || bz->payload_length > len - bz->payload_start)
         return BZIMAGE_PAYLOAD_BEYOND;
     bz->payload = img + bz->payload_start;
-    kv = le16(img + OFF_KERNEL_VERSION);
+    kv = get_unaligned_u16(img + OFF_KERNEL_VERSION);
     /* The offset counts from 0x200 and must still fit the 16-bit field it is kept in. */
     bz->kernel_version_off =
         kv && kv <= 0xffffu - 0x200u && 0x200u + kv < len ? (u16)(0x200 + kv) : 0;
@@ -125,7 +116,7 @@ bool bzimage_appended_size(const struct bzimage_header *bz, u32 *size, size_t *s
     if (!bz->payload || bz->payload_length < 4)
         return false;
     *stream_len = bz->payload_length - 4;
-    *size = le32(bz->payload + *stream_len);
+    *size = get_unaligned_u32(bz->payload + *stream_len);
     return true;
 }
 

@@ -27,14 +27,6 @@ static bool top_byte_ok(u8 b)
     return b == 0x00 || b == 0xff;
 }
 
-static void put_le32(u8 *p, u32 v)
-{
-    p[0] = (u8)v;
-    p[1] = (u8)(v >> 8);
-    p[2] = (u8)(v >> 16);
-    p[3] = (u8)(v >> 24);
-}
-
 /* For each history of unconverted candidates: may this one still be converted... */
 static const bool history_allows[8] = {true, true, true, false, true, false, false, false};
 /* ...and which byte of the displacement (counted from its top) the history points at. */
@@ -91,7 +83,7 @@ void xz_bcj_x86_decode(u8 *buf, size_t len, u32 start_offset)
         /* Sign-extend from bit 24: the top byte is 0x00 or 0xff again. */
         disp &= 0x01ffffff;
         disp |= 0u - (disp & 0x01000000);
-        put_le32(buf + i + 1, disp);
+        put_unaligned_u32(buf + i + 1, disp);
         i += 4;
     }
 }

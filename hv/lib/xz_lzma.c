@@ -148,8 +148,7 @@ static inline unsigned decode_len(struct range_decoder *rc, struct xz_lzma_len_p
  */
 static inline u32 decode_dist(struct range_decoder *rc, struct xz_lzma_probs *p, unsigned len)
 {
-    unsigned len_state =
-        len - MATCH_MIN < XZ_LZMA_DIST_STATES - 1 ? len - MATCH_MIN : XZ_LZMA_DIST_STATES - 1;
+    unsigned len_state = MIN(len - MATCH_MIN, XZ_LZMA_DIST_STATES - 1u);
     unsigned slot = rc_tree(rc, p->dist_slot[len_state], 6);
     unsigned extra;
     u32 dist;

@@ -11,6 +11,7 @@
  * compared with the blocks actually decoded through a digest of the record
  * list (count, sums and a CRC32 of the records), so no table is needed.
  */
+#include <lares/compiler.h>
 #include <lares/string.h>
 #include <lares/unaligned.h>
 
@@ -113,7 +114,7 @@ static bool digest_add(const struct xz_decoder *dec, struct index_digest *d, u64
                        u64 uncompressed)
 {
     const u64 limit = 1ull << 63;
-    u64 padded = (unpadded + 3) & ~3ull;
+    u64 padded = ROUNDUP(unpadded, 4);
     u8 rec[16];
 
     if (unpadded >= limit || uncompressed >= limit || padded > limit - d->padded_sum ||

@@ -1,7 +1,7 @@
 /*
- * Little-endian loads from byte buffers at any alignment (firmware tables,
- * ELF images, boot information), without the undefined behaviour of a
- * misaligned pointer cast.
+ * Little-endian loads and stores in byte buffers at any alignment (firmware
+ * tables, ELF images, boot information, compressed streams), without the
+ * undefined behaviour of a misaligned pointer cast.
  */
 #ifndef LARES_UNALIGNED_H
 #define LARES_UNALIGNED_H
@@ -31,6 +31,11 @@ static inline u64 get_unaligned_u64(const u8 *p)
 
     memcpy(&v, p, sizeof(v));
     return v;
+}
+
+static inline void put_unaligned_u32(u8 *p, u32 v)
+{
+    memcpy(p, &v, sizeof(v));
 }
 
 #endif
