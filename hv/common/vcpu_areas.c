@@ -192,7 +192,9 @@ long vcpu_register_runstate_area(struct vcpu *v, struct vcpu *caller, u64 arg, b
         /* An earlier area's pages stay pinned: they are the guest's own RAM. */
         if (pin_gva(caller, gva, &c.first))
             return -EFAULT;
-        if (c.split < size && pin_gva(caller, gva + c.split, &c.second))
+        /* 32-bit addresses wrap at 4 GiB, as the guest's own accesses do. */
+        if (c.split < size &&
+            pin_gva(caller, compat ? (u32)(gva + c.split) : gva + c.split, &c.second))
             return -EFAULT;
     }
     schedule_locked_call(change_runstate_area, &c); /* no more updates if gva was 0 */
