@@ -45,7 +45,8 @@ enum bzimage_status bzimage_header_parse(const u8 *img, size_t len, struct bzima
     /* A zero setup_sects means 4, for historical reasons. */
     bz->setup_sects = img[OFF_SETUP_SECTS] ? img[OFF_SETUP_SECTS] : 4;
     /* payload_offset counts from the protected-mode code, after the setup sectors. */
-    bz->payload_start = (u64)(bz->setup_sects + 1) * SECTOR + get_unaligned_u32(img + OFF_PAYLOAD_OFFSET);
+    bz->payload_start =
+        (u64)(bz->setup_sects + 1) * SECTOR + get_unaligned_u32(img + OFF_PAYLOAD_OFFSET);
     bz->payload_length = get_unaligned_u32(img + OFF_PAYLOAD_LENGTH);
     if (!bz->payload_length)
         return BZIMAGE_EMPTY_PAYLOAD;

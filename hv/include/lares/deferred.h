@@ -30,7 +30,10 @@ void deferred_work_init(struct deferred_work *w, void (*fn)(void *data), void *d
 /* Queue w. False if it was queued already (it will still run once). */
 bool defer_work(struct deferred_work *w);
 
-/* Whether jobs wait for a CPU: queued, and no CPU running jobs (an idle CPU looks before it halts). */
+/*
+ * Whether jobs wait for a CPU: queued, and no CPU running jobs already (an
+ * idle CPU looks before it halts).
+ */
 bool deferred_work_pending(void);
 
 /* Run queued jobs (scheduler loop: interrupts on, no locks held). Cheap when idle. */

@@ -6,10 +6,26 @@
 #ifndef UNIT_ASM_CPU_H
 #define UNIT_ASM_CPU_H
 
-static inline void cpu_relax(void) {}
-static inline void local_irq_disable(void) {}
-static inline void local_irq_enable(void) {}
-static inline unsigned long local_irq_save(void) { return 0; }
-static inline void local_irq_restore(unsigned long flags) { (void)flags; }
+static inline void cpu_relax(void)
+{
+}
+
+static inline void local_irq_disable(void)
+{
+}
+
+static inline void local_irq_enable(void)
+{
+}
+
+static inline unsigned long local_irq_save(void)
+{
+    return 0;
+}
+
+static inline void local_irq_restore(unsigned long flags)
+{
+    (void)flags;
+}
 
 #endif
