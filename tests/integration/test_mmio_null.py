@@ -41,4 +41,6 @@ def test_event_delivery_into_the_window_is_not_emulated(request):
     assert r.rc == EXIT_OK, r
     ended(r, "mmio", r"crashed: v0: write to unclaimed MMIO at guest-physical 0xfec007f8 "
                      r"\(rip 0x[0-9a-f]+\): hit while delivering an event")
+    # The instruction at RIP was not running, so it is not fetched (or shown) at all.
+    assert r.lines(r"d\d+ v0: instruction at rip 0x[0-9a-f]+: \(not fetched\)"), r
     memory_returned(r)

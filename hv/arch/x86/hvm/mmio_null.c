@@ -51,7 +51,7 @@ static const char *bytes_str(const u8 *b, size_t n, char *buf, size_t size)
         buf[o++] = hex[b[i] & 15];
     }
     buf[o] = '\0';
-    return n ? buf : "(unreadable)";
+    return !b ? "(not fetched)" : n ? buf : "(unreadable)";
 }
 
 static enum hvm_disposition not_emulated(struct vcpu *v, u64 gpa, bool write, const u8 *insn,
@@ -81,7 +81,8 @@ enum element_rc { ELEMENT_DONE, ELEMENT_FAULT, ELEMENT_OUTSIDE };
  * One element of a string move at a guest-linear address, page by page:
  * RAM is copied, the null window reads as ones and drops writes. A guest
  * page fault is left in *f; any other address outside RAM stops the move
- * (ELEMENT_OUTSIDE, its address in *outside).
+ * (ELEMENT_OUTSIDE, its address in *outside). Each page is walked once:
+ * the copy goes to the guest-physical address the walk found.
  */
 static enum element_rc element_access(struct vcpu *v, u64 linear, u8 *buf, unsigned size,
                                       bool write, struct guest_fault *f, u64 *outside)
@@ -99,8 +100,13 @@ static enum element_rc element_access(struct vcpu *v, u64 linear, u8 *buf, unsig
             return ELEMENT_FAULT;
         type = p2m_lookup(v->domain, gpa >> PAGE_SHIFT).type;
         if (p2m_is_ram(type) || type == P2M_XEN_PAGE) {
-            if (guest_linear_copy(v, lin, buf + done, chunk, write, f))
+            int rc = write ? copy_to_guest_phys(v->domain, gpa, buf + done, chunk)
+                           : copy_from_guest_phys(v->domain, buf + done, gpa, chunk);
+
+            if (rc) { /* the frame went away since the lookup (another vCPU changed the p2m) */
+                *f = (struct guest_fault){.page_fault = false, .addr = lin};
                 return ELEMENT_FAULT;
+            }
         } else if (type == P2M_HOLE && hvm_mmio_null_window(gpa)) {
             if (!write)
                 memset(buf + done, 0xff, chunk);
@@ -176,13 +182,14 @@ enum hvm_disposition hvm_mmio_null(struct vcpu *v, u64 gpa, bool write, unsigned
     unsigned mode_bits;
     struct mem_insn m;
     u8 insn[15];
-    size_t n = hvm_fetch_insn(v, insn, sizeof(insn), &mode_bits);
+    size_t n;
     u64 *reg;
 
     /* The CPU was delivering an event (its stack or tables in the window), not running RIP. */
     hvm_ops->get_dump_state(v, &ds);
     if (ds.pending_event)
-        return not_emulated(v, gpa, write, insn, n, "hit while delivering an event");
+        return not_emulated(v, gpa, write, NULL, 0, "hit while delivering an event");
+    n = hvm_fetch_insn(v, insn, sizeof(insn), &mode_bits);
     if (!n || mem_insn_decode(insn, n, mode_bits, &m))
         return not_emulated(v, gpa, write, insn, n, "instruction not emulated");
     switch (m.kind) {
