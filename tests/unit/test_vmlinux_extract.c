@@ -112,39 +112,6 @@ static void payload_must_lie_inside_the_file(void **state)
     assert_int_equal(bzimage_parse(img, sizeof(img), &bz, &err), VX_CORRUPT);
 }
 
-static void codecs_are_told_apart_by_magic(void **state)
-{
-    static const struct {
-        const char *bytes;
-        size_t len;
-        enum codec codec;
-        const char *name;
-    } cases[] = {
-        {"\xfd"
-         "7zXZ\0\x00",
-         7, CODEC_XZ, "xz"},
-        {"\x1f\x8b\x08", 3, CODEC_GZIP, "gzip"},
-        {"\x28\xb5\x2f\xfd\x00", 5, CODEC_ZSTD, "zstd"},
-        {"\x02\x21\x4c\x18\x00", 5, CODEC_LZ4, "lz4"},
-        {"\x5d\x00\x00\x80\x00", 5, CODEC_LZMA, "lzma"},
-        {"BZh91AY", 7, CODEC_BZIP2, "bzip2"},
-        {"\x89LZO\0", 5, CODEC_LZO, "lzo"},
-        {"\x7f"
-         "ELF",
-         4, CODEC_UNKNOWN, "unknown"},
-        {"\xfd"
-         "7zX",
-         4, CODEC_UNKNOWN, "unknown"}, /* too short for the xz magic */
-    };
-
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        enum codec c = codec_detect((const uint8_t *)cases[i].bytes, cases[i].len);
-
-        assert_int_equal(c, cases[i].codec);
-        assert_string_equal(codec_name(c), cases[i].name);
-    }
-}
-
 /* ------------------------------------------------------------ ELF */
 
 static uint8_t elf[4096];
@@ -299,7 +266,6 @@ int main(void)
         cmocka_unit_test(rejects_what_is_not_a_bzimage),
         cmocka_unit_test(rejects_boot_protocol_before_2_08),
         cmocka_unit_test(payload_must_lie_inside_the_file),
-        cmocka_unit_test(codecs_are_told_apart_by_magic),
         cmocka_unit_test(finds_the_pvh_entry_note),
         cmocka_unit_test(other_notes_are_not_the_entry),
         cmocka_unit_test(rejects_non_x86_64_and_truncated_elves),

@@ -43,13 +43,3 @@ enum vx_status bzimage_parse(const uint8_t *img, size_t len, struct bzimage *bz,
     }
     return vx_fail(err, VX_CORRUPT, "bzImage: %s", bzimage_status_text(st));
 }
-
-enum codec codec_detect(const uint8_t *p, size_t len)
-{
-    return (enum codec)bzimage_codec_detect(p, len);
-}
-
-const char *codec_name(enum codec c)
-{
-    return bzimage_codec_name((enum bzimage_codec)c);
-}

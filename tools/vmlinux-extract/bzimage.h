@@ -10,19 +10,8 @@
 
 #include "status.h"
 
-#include <lares/bzimage.h> /* the parser itself, shared with the hypervisor */
-
-/* The tool's names for the shared codec identifiers. */
-enum codec {
-    CODEC_UNKNOWN = BZIMAGE_CODEC_UNKNOWN,
-    CODEC_GZIP = BZIMAGE_CODEC_GZIP,
-    CODEC_XZ = BZIMAGE_CODEC_XZ,
-    CODEC_LZMA = BZIMAGE_CODEC_LZMA,
-    CODEC_ZSTD = BZIMAGE_CODEC_ZSTD,
-    CODEC_LZ4 = BZIMAGE_CODEC_LZ4,
-    CODEC_BZIP2 = BZIMAGE_CODEC_BZIP2,
-    CODEC_LZO = BZIMAGE_CODEC_LZO,
-};
+/* The parser and codec detection themselves, shared with the hypervisor. */
+#include <lares/bzimage.h>
 
 struct bzimage {
     uint16_t version;       /* boot protocol, e.g. 0x020f */
@@ -35,9 +24,5 @@ struct bzimage {
 /* Validate the setup header of img and locate the payload inside it. */
 enum vx_status bzimage_parse(const uint8_t *img, size_t len, struct bzimage *bz,
                              struct vx_error *err);
-
-/* Identify a compressed stream by its leading magic bytes. */
-enum codec codec_detect(const uint8_t *p, size_t len);
-const char *codec_name(enum codec c);
 
 #endif

@@ -194,7 +194,7 @@ static enum vx_status decode_gzip(const uint8_t *in, size_t len, struct buf *out
     return rc;
 }
 
-enum vx_status decompress_payload(enum codec codec, const uint8_t *payload, size_t len,
+enum vx_status decompress_payload(enum bzimage_codec codec, const uint8_t *payload, size_t len,
                                   struct buf *out, struct vx_error *err)
 {
     enum vx_status rc;
@@ -209,35 +209,35 @@ enum vx_status decompress_payload(enum codec codec, const uint8_t *payload, size
         return rc;
 
     switch (codec) {
-    case CODEC_XZ:
+    case BZIMAGE_CODEC_XZ:
         rc = decode_lzma_family(false, payload, len, out, err);
         break;
-    case CODEC_LZMA:
+    case BZIMAGE_CODEC_LZMA:
         rc = decode_lzma_family(true, payload, len, out, err);
         break;
-    case CODEC_ZSTD:
+    case BZIMAGE_CODEC_ZSTD:
         rc = decode_zstd(payload, len, out, err);
         break;
-    case CODEC_LZ4:
+    case BZIMAGE_CODEC_LZ4:
         rc = decode_lz4_legacy(payload, len, out, err);
         break;
-    case CODEC_GZIP:
+    case BZIMAGE_CODEC_GZIP:
         rc = decode_gzip(payload, len, out, err);
         break;
-    case CODEC_UNKNOWN:
+    case BZIMAGE_CODEC_UNKNOWN:
         return vx_fail(err, VX_UNSUPPORTED,
                        "unknown compression (payload starts %02x %02x %02x %02x)", payload[0],
                        payload[1], payload[2], payload[3]);
     default:
         return vx_fail(err, VX_UNSUPPORTED,
                        "payload is %s-compressed; supported: xz, lzma, zstd, lz4, gzip",
-                       codec_name(codec));
+                       bzimage_codec_name(codec));
     }
     if (rc)
         return rc;
     if ((uint32_t)out->len != recorded)
         return vx_fail(err, VX_CORRUPT,
                        "%s payload decoded to %zu bytes but the bzImage records %u",
-                       codec_name(codec), out->len, recorded);
+                       bzimage_codec_name(codec), out->len, recorded);
     return VX_OK;
 }

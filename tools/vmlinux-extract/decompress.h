@@ -28,7 +28,7 @@ struct buf {
  * the size recorded in the payload's last 4 bytes.
  * VX_UNSUPPORTED for codecs without a decoder here, VX_CORRUPT otherwise.
  */
-enum vx_status decompress_payload(enum codec codec, const uint8_t *payload, size_t len,
+enum vx_status decompress_payload(enum bzimage_codec codec, const uint8_t *payload, size_t len,
                                   struct buf *out, struct vx_error *err);
 
 #endif

@@ -100,7 +100,7 @@ static enum vx_status extract(const char *in, const char *out, bool quiet, struc
     struct buf image = {0}, elf = {0};
     struct bzimage bz;
     struct elf_info info;
-    enum codec codec;
+    enum bzimage_codec codec;
     enum vx_status rc;
 
     rc = read_file(in, &image, err);
@@ -109,7 +109,7 @@ static enum vx_status extract(const char *in, const char *out, bool quiet, struc
     rc = bzimage_parse(image.data, image.len, &bz, err);
     if (rc)
         goto out;
-    codec = codec_detect(bz.payload, bz.payload_length);
+    codec = bzimage_codec_detect(bz.payload, bz.payload_length);
     rc = decompress_payload(codec, bz.payload, bz.payload_length, &elf, err);
     if (rc)
         goto out;
@@ -131,9 +131,10 @@ static enum vx_status extract(const char *in, const char *out, bool quiet, struc
         printf("%s: %s: boot protocol %u.%02u, %s payload of %u bytes at %#llx\n"
                "%s: %s: ELF64 x86-64, %llu bytes (%zu trailing bytes dropped), "
                "Xen PVH entry (PHYS32_ENTRY note) %#llx\n",
-               prog, in, bz.version >> 8, bz.version & 0xff, codec_name(codec), bz.payload_length,
-               (unsigned long long)bz.payload_start, prog, out, (unsigned long long)info.extent,
-               elf.len - (size_t)info.extent, (unsigned long long)info.pvh_entry);
+               prog, in, bz.version >> 8, bz.version & 0xff, bzimage_codec_name(codec),
+               bz.payload_length, (unsigned long long)bz.payload_start, prog, out,
+               (unsigned long long)info.extent, elf.len - (size_t)info.extent,
+               (unsigned long long)info.pvh_entry);
 out:
     free(image.data);
     free(elf.data);
