@@ -1,21 +1,16 @@
 /* Recognising the x87 init state in a legacy FXSAVE/XSAVE area (lares/x87_state.h). */
-#include <lares/string.h>
+#include <lares/unaligned.h>
 #include <lares/x87_state.h>
 
 #define FCW_INIT 0x037f
 #define MXCSR_OFFSET 24 /* MXCSR and MXCSR_MASK: SSE state, not looked at */
 #define ST0_OFFSET 32
 
-static u16 get16(const u8 *p)
-{
-    return (u16)(p[0] | (p[1] << 8));
-}
-
 bool x87_area_is_init(const void *legacy_area)
 {
     const u8 *a = legacy_area;
 
-    if (get16(a) != FCW_INIT)
+    if (get_unaligned_u16(a) != FCW_INIT)
         return false;
     /* FSW, abridged FTW (all empty), reserved byte, FOP, FIP, FDP: all zero. */
     for (unsigned i = 2; i < MXCSR_OFFSET; i++)

@@ -94,6 +94,21 @@ struct enc_opts {
     uint32_t dict_size; /* 0: 1 MiB */
 };
 
+/* Feed all of data through an initialised liblzma encoder; the bytes it wrote to out. */
+static size_t run_encoder(lzma_stream *s, const uint8_t *data, size_t n, uint8_t *out, size_t cap)
+{
+    size_t written;
+
+    s->next_in = data;
+    s->avail_in = n;
+    s->next_out = out;
+    s->avail_out = cap;
+    assert_int_equal(lzma_code(s, LZMA_FINISH), LZMA_STREAM_END);
+    written = cap - s->avail_out;
+    lzma_end(s);
+    return written;
+}
+
 static uint8_t *encode(const uint8_t *data, size_t n, const struct enc_opts *o, size_t *out_n)
 {
     lzma_options_lzma lz;
@@ -124,13 +139,7 @@ static uint8_t *encode(const uint8_t *data, size_t n, const struct enc_opts *o, 
         lzma_stream s = LZMA_STREAM_INIT;
 
         assert_int_equal(lzma_stream_encoder_mt(&s, &mt), LZMA_OK);
-        s.next_in = data;
-        s.avail_in = n;
-        s.next_out = out;
-        s.avail_out = cap;
-        assert_int_equal(lzma_code(&s, LZMA_FINISH), LZMA_STREAM_END);
-        pos = cap - s.avail_out;
-        lzma_end(&s);
+        pos = run_encoder(&s, data, n, out, cap);
     }
     *out_n = pos;
     return out;
@@ -493,13 +502,7 @@ static void unsupported_filters_and_formats(void **state)
 
     /* The old .lzma format is not .xz. */
     assert_int_equal(lzma_alone_encoder(&s, &lz), LZMA_OK);
-    s.next_in = d;
-    s.avail_in = n;
-    s.next_out = out;
-    s.avail_out = cap;
-    assert_int_equal(lzma_code(&s, LZMA_FINISH), LZMA_STREAM_END);
-    xz_n = cap - s.avail_out;
-    lzma_end(&s);
+    xz_n = run_encoder(&s, d, n, out, cap);
     assert_int_equal(try_decode(out, xz_n, n), XZ_ERR_FORMAT);
     free(out);
     free(d);
