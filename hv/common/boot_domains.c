@@ -48,10 +48,12 @@ static unsigned live; /* boot-time domains built and not yet destroyed */
 static struct domain_desc descs[MAX_BOOT_DOMAINS];
 static u16 slot_domid[MAX_BOOT_DOMAINS]; /* the domain built from it now */
 static struct deferred_work restart_work[MAX_BOOT_DOMAINS];
-/* The ELF image each description builds from, held from its first build until it ends for good. */
+/*
+ * The ELF image each description builds from, held (non-NULL) from its
+ * first build until the description ends for good.
+ */
 static const void *slot_kernel[MAX_BOOT_DOMAINS];
 static size_t slot_kernel_size[MAX_BOOT_DOMAINS];
-static bool slot_holds_kernel[MAX_BOOT_DOMAINS];
 static const struct boot_info *boot_info;
 
 /* timeout=: the hypervisor stops a domain still running after that long. */
@@ -124,8 +126,8 @@ static void one_less(void)
 /* The description will not be built again: let go of its kernel image (a bzImage's copy). */
 static void release_kernel(unsigned slot)
 {
-    if (slot_holds_kernel[slot]) {
-        slot_holds_kernel[slot] = false;
+    if (slot_kernel[slot]) {
+        slot_kernel[slot] = NULL;
         boot_kernel_put((unsigned)descs[slot].kernel_module);
     }
 }
@@ -175,13 +177,10 @@ static struct domain *build_one(unsigned idx, const struct boot_info *bi)
     const char *why;
 
     k = &bi->modules[desc->kernel_module];
-    if (!slot_holds_kernel[idx]) {
-        if (boot_kernel_get((unsigned)desc->kernel_module, k, desc->name, &slot_kernel[idx],
-                            &slot_kernel_size[idx], &why)) {
-            pr_err("domain %s: %s; not started\n", desc->name, why);
-            return NULL;
-        }
-        slot_holds_kernel[idx] = true;
+    if (!slot_kernel[idx] && boot_kernel_get((unsigned)desc->kernel_module, k, desc->name,
+                                             &slot_kernel[idx], &slot_kernel_size[idx], &why)) {
+        pr_err("domain %s: %s; not started\n", desc->name, why);
+        return NULL;
     }
     a.name = desc->name;
     a.kernel = slot_kernel[idx];

@@ -133,9 +133,9 @@ int gnttab_physmap_add(struct domain *d, u64 idx, u64 gpfn)
 
     spin_lock(&gd->lock);
     rc = gnttab_map_frame(&gd->gt, idx, &mfn, &old_gfn);
+    /* A grant frame already at gpfn is replaced -- only once idx is known to be valid. */
     if (!rc)
-        gnttab_forget_gfn(&gd->gt,
-                          gpfn); /* a frame there now is replaced (only once idx is valid) */
+        gnttab_forget_gfn(&gd->gt, gpfn);
     spin_unlock(&gd->lock);
     if (rc)
         return rc;

@@ -284,8 +284,7 @@ void schedule_slice_expired(void)
     sched_cpus[smp_processor_id()].preempt = true;
 }
 
-/* Run fn(arg) under the scheduler's lock: serialised with every switch (and its runstate publish).
- */
+/* Run fn(arg) under the scheduler's lock: serialised with every switch and its runstate publish. */
 void schedule_locked_call(void (*fn)(void *arg), void *arg)
 {
     unsigned long flags;
