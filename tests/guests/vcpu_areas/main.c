@@ -213,8 +213,10 @@ static long reset_callback(bool from32)
     struct xen_hvm_param p = {.domid = DOMID_SELF, .index = HVM_PARAM_CALLBACK_IRQ};
     long rc = hypercall_hvm_op(HVMOP_get_param, &p);
 
-    if (rc || !from32)
-        return rc ? rc : hypercall_hvm_op(HVMOP_set_param, &p);
+    if (rc)
+        return rc;
+    if (!from32)
+        return hypercall_hvm_op(HVMOP_set_param, &p);
     return (int)hypercall32(__HYPERVISOR_hvm_op, HVMOP_set_param, (u32)(u64)&p, 0, 0, 0);
 }
 
