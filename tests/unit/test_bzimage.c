@@ -12,6 +12,7 @@
 #include <lares/bzimage.h>
 #include <lares/errno.h>
 #include <lares/kernel_unpack.h>
+#include <lares/unaligned.h>
 
 #define SETUP_SECTS 3
 #define PM_START ((SETUP_SECTS + 1) * 512)
@@ -21,31 +22,19 @@
 
 static struct xz_decoder dec;
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-
 /* A bzImage around payload[0..n), which goes in unchanged (size field included). */
 static uint8_t *make_bzimage(const uint8_t *payload, size_t n, uint16_t version, size_t *len)
 {
     uint8_t *img = calloc(1, PAYLOAD_START + n + 64);
 
     img[0x1f1] = SETUP_SECTS;
-    put16(img + 0x1fe, 0xaa55);
+    put_unaligned_u16(img + 0x1fe, 0xaa55);
     memcpy(img + 0x202, "HdrS", 4);
-    put16(img + 0x206, version);
-    put16(img + 0x20e, VERSION_AT - 0x200);
+    put_unaligned_u16(img + 0x206, version);
+    put_unaligned_u16(img + 0x20e, VERSION_AT - 0x200);
     strcpy((char *)img + VERSION_AT, "6.1.0-99-test (someone@example) #1 SMP");
-    put32(img + 0x248, PAYLOAD_OFFSET);
-    put32(img + 0x24c, (uint32_t)n);
+    put_unaligned_u32(img + 0x248, PAYLOAD_OFFSET);
+    put_unaligned_u32(img + 0x24c, (uint32_t)n);
     memcpy(img + PAYLOAD_START, payload, n);
     *len = PAYLOAD_START + n + 64; /* trailing bytes after the payload, as real images have */
     return img;
@@ -65,7 +54,7 @@ static uint8_t *xz_payload(const uint8_t *data, size_t n, uint32_t appended, siz
     assert_int_equal(
         lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL, data, n, out, &pos, cap - 4),
         LZMA_OK);
-    put32(out + pos, appended);
+    put_unaligned_u32(out + pos, appended);
     *out_n = pos + 4;
     return out;
 }
@@ -106,12 +95,12 @@ static void header_fields(void **state)
     /* A short buffer truncates the release; no version pointer gives "". */
     bzimage_kernel_release(img, len, &bz, rel, 6);
     assert_string_equal(rel, "6.1.0");
-    put16(img + 0x20e, 0);
+    put_unaligned_u16(img + 0x20e, 0);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_OK);
     bzimage_kernel_release(img, len, &bz, rel, sizeof(rel));
     assert_string_equal(rel, "");
     /* A version pointer beyond the file is ignored. */
-    put16(img + 0x20e, 0xfff0);
+    put_unaligned_u16(img + 0x20e, 0xfff0);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_OK);
     bzimage_kernel_release(img, len, &bz, rel, sizeof(rel));
     assert_string_equal(rel, "");
@@ -126,7 +115,7 @@ static void zero_setup_sects_means_four(void **state)
     struct bzimage_header bz;
 
     img[0x1f1] = 0;
-    put32(img + 0x24c, 8); /* the payload moved by a sector: keep it inside the file */
+    put_unaligned_u32(img + 0x24c, 8); /* the payload moved by a sector: keep it inside the file */
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_OK);
     assert_int_equal(bz.setup_sects, 4);
     assert_int_equal(bz.payload_start, 5 * 512 + PAYLOAD_OFFSET);
@@ -154,23 +143,23 @@ static void bad_headers(void **state)
     assert_false(bzimage_probe(img, len));
     img[0x205] = 'S';
 
-    put16(img + 0x206, 0x0207);
+    put_unaligned_u16(img + 0x206, 0x0207);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_OLD_PROTOCOL);
     assert_true(bzimage_probe(img, len)); /* a bzImage, just too old */
-    put16(img + 0x206, 0x020f);
+    put_unaligned_u16(img + 0x206, 0x020f);
 
-    put32(img + 0x24c, 0);
+    put_unaligned_u32(img + 0x24c, 0);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_EMPTY_PAYLOAD);
 
     /* Payload one byte past the end; offset past the end; offset + length wrapping. */
-    put32(img + 0x24c, (uint32_t)(len - PAYLOAD_START + 1));
+    put_unaligned_u32(img + 0x24c, (uint32_t)(len - PAYLOAD_START + 1));
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_PAYLOAD_BEYOND);
-    put32(img + 0x24c, (uint32_t)(len - PAYLOAD_START));
+    put_unaligned_u32(img + 0x24c, (uint32_t)(len - PAYLOAD_START));
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_OK);
-    put32(img + 0x248, 0xffffff00);
+    put_unaligned_u32(img + 0x248, 0xffffff00);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_PAYLOAD_BEYOND);
-    put32(img + 0x248, 0x10);
-    put32(img + 0x24c, 0xffffffff);
+    put_unaligned_u32(img + 0x248, 0x10);
+    put_unaligned_u32(img + 0x24c, 0xffffffff);
     assert_int_equal(bzimage_header_parse(img, len, &bz), BZIMAGE_PAYLOAD_BEYOND);
 
     for (int st = BZIMAGE_OK; st <= BZIMAGE_PAYLOAD_BEYOND; st++)

@@ -6,23 +6,7 @@
 #include "bzimage.h"
 #include "elfinfo.h"
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
+#include <lares/unaligned.h>
 
 /* ------------------------------------------------------------ bzImage */
 
@@ -32,11 +16,11 @@ static void make_bzimage(uint8_t setup_sects, uint16_t version, uint32_t off, ui
 {
     memset(img, 0, sizeof(img));
     img[0x1f1] = setup_sects;
-    put16(img + 0x1fe, 0xaa55);
+    put_unaligned_u16(img + 0x1fe, 0xaa55);
     memcpy(img + 0x202, "HdrS", 4);
-    put16(img + 0x206, version);
-    put32(img + 0x248, off);
-    put32(img + 0x24c, len);
+    put_unaligned_u16(img + 0x206, version);
+    put_unaligned_u32(img + 0x248, off);
+    put_unaligned_u32(img + 0x24c, len);
 }
 
 static void payload_follows_setup_sectors(void **state)
@@ -73,7 +57,7 @@ static void rejects_what_is_not_a_bzimage(void **state)
     assert_int_equal(bzimage_parse(img, 0x24f, &bz, &err), VX_NOT_BZIMAGE);
     assert_non_null(strstr(err.msg, "too short"));
 
-    put16(img + 0x1fe, 0x1234);
+    put_unaligned_u16(img + 0x1fe, 0x1234);
     assert_int_equal(bzimage_parse(img, sizeof(img), &bz, &err), VX_NOT_BZIMAGE);
     assert_non_null(strstr(err.msg, "boot_flag"));
 
@@ -128,28 +112,28 @@ static size_t make_elf(uint32_t note_type, uint32_t descsz)
 
     memset(elf, 0, sizeof(elf));
     memcpy(elf, "\177ELF\2\1\1", 7);
-    put16(elf + 16, 2);         /* ET_EXEC */
-    put16(elf + 18, 62);        /* EM_X86_64 */
-    put64(elf + 24, 0x1000000); /* e_entry */
-    put64(elf + 32, PHOFF);
-    put16(elf + 54, 56);
-    put16(elf + 56, 2);
+    put_unaligned_u16(elf + 16, 2);         /* ET_EXEC */
+    put_unaligned_u16(elf + 18, 62);        /* EM_X86_64 */
+    put_unaligned_u64(elf + 24, 0x1000000); /* e_entry */
+    put_unaligned_u64(elf + 32, PHOFF);
+    put_unaligned_u16(elf + 54, 56);
+    put_unaligned_u16(elf + 56, 2);
 
-    put32(ph, 1); /* PT_LOAD */
-    put64(ph + 8, LOAD_OFF);
-    put64(ph + 24, 0x1000000);
-    put64(ph + 32, 0x100);
-    put64(ph + 40, 0x200);
+    put_unaligned_u32(ph, 1); /* PT_LOAD */
+    put_unaligned_u64(ph + 8, LOAD_OFF);
+    put_unaligned_u64(ph + 24, 0x1000000);
+    put_unaligned_u64(ph + 32, 0x100);
+    put_unaligned_u64(ph + 40, 0x200);
     ph += 56;
-    put32(ph, 4); /* PT_NOTE */
-    put64(ph + 8, NOTE_OFF);
-    put64(ph + 32, notesz);
+    put_unaligned_u32(ph, 4); /* PT_NOTE */
+    put_unaligned_u64(ph + 8, NOTE_OFF);
+    put_unaligned_u64(ph + 32, notesz);
 
-    put32(n, 4);
-    put32(n + 4, descsz);
-    put32(n + 8, note_type);
+    put_unaligned_u32(n, 4);
+    put_unaligned_u32(n + 4, descsz);
+    put_unaligned_u32(n + 8, note_type);
     memcpy(n + 12, "Xen", 4);
-    put64(n + 16, 0x1000850);
+    put_unaligned_u64(n + 16, 0x1000850);
     return LOAD_OFF + 0x100;
 }
 
@@ -207,7 +191,7 @@ static void rejects_non_x86_64_and_truncated_elves(void **state)
     assert_int_equal(elf_inspect(elf, end, &info, &err), VX_NOT_ELF);
 
     make_elf(XEN_ELFNOTE_PHYS32_ENTRY, 8);
-    put16(elf + 18, 183); /* aarch64 */
+    put_unaligned_u16(elf + 18, 183); /* aarch64 */
     assert_int_equal(elf_inspect(elf, end, &info, &err), VX_NOT_ELF);
     assert_non_null(strstr(err.msg, "183"));
 
@@ -218,16 +202,16 @@ static void rejects_non_x86_64_and_truncated_elves(void **state)
 
     /* A program header table that wraps around. */
     make_elf(XEN_ELFNOTE_PHYS32_ENTRY, 8);
-    put64(elf + 32, UINT64_MAX - 8);
+    put_unaligned_u64(elf + 32, UINT64_MAX - 8);
     assert_int_equal(elf_inspect(elf, end, &info, &err), VX_NOT_ELF);
 
     make_elf(XEN_ELFNOTE_PHYS32_ENTRY, 8);
-    put16(elf + 56, 0);
+    put_unaligned_u16(elf + 56, 0);
     assert_int_equal(elf_inspect(elf, end, &info, &err), VX_NOT_ELF);
 
     /* A note whose declared size overruns its segment. */
     make_elf(XEN_ELFNOTE_PHYS32_ENTRY, 8);
-    put32(elf + NOTE_OFF + 4, 0x1000);
+    put_unaligned_u32(elf + NOTE_OFF + 4, 0x1000);
     assert_int_equal(elf_inspect(elf, end, &info, &err), VX_NOT_ELF);
     assert_non_null(strstr(err.msg, "note"));
 }
@@ -239,21 +223,21 @@ static void section_headers_count_toward_the_extent(void **state)
     size_t end = make_elf(XEN_ELFNOTE_PHYS32_ENTRY, 8);
     uint8_t *sh = elf + 0x600;
 
-    put64(elf + 40, 0x600); /* e_shoff */
-    put16(elf + 58, 64);
-    put16(elf + 60, 3);
+    put_unaligned_u64(elf + 40, 0x600); /* e_shoff */
+    put_unaligned_u16(elf + 58, 64);
+    put_unaligned_u16(elf + 60, 3);
     /* [0] null, [1] PROGBITS at 0x500 + 0x80, [2] NOBITS far away (no file bytes). */
-    put32(sh + 64 + 4, 1);
-    put64(sh + 64 + 24, 0x500);
-    put64(sh + 64 + 32, 0x80);
-    put32(sh + 128 + 4, 8);
-    put64(sh + 128 + 24, 0x10000);
-    put64(sh + 128 + 32, 0x10000);
+    put_unaligned_u32(sh + 64 + 4, 1);
+    put_unaligned_u64(sh + 64 + 24, 0x500);
+    put_unaligned_u64(sh + 64 + 32, 0x80);
+    put_unaligned_u32(sh + 128 + 4, 8);
+    put_unaligned_u64(sh + 128 + 24, 0x10000);
+    put_unaligned_u64(sh + 128 + 32, 0x10000);
     assert_int_equal(elf_inspect(elf, sizeof(elf), &info, &err), VX_OK);
     assert_int_equal(info.extent, 0x600 + 3 * 64);
     assert_true(info.extent > end);
 
-    put64(sh + 64 + 32, 0x10000); /* PROGBITS past the data */
+    put_unaligned_u64(sh + 64 + 32, 0x10000); /* PROGBITS past the data */
     assert_int_equal(elf_inspect(elf, sizeof(elf), &info, &err), VX_NOT_ELF);
     assert_non_null(strstr(err.msg, "section 1"));
 }

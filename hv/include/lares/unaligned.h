@@ -33,7 +33,17 @@ static inline u64 get_unaligned_u64(const u8 *p)
     return v;
 }
 
+static inline void put_unaligned_u16(u8 *p, u16 v)
+{
+    memcpy(p, &v, sizeof(v));
+}
+
 static inline void put_unaligned_u32(u8 *p, u32 v)
+{
+    memcpy(p, &v, sizeof(v));
+}
+
+static inline void put_unaligned_u64(u8 *p, u64 v)
 {
     memcpy(p, &v, sizeof(v));
 }
